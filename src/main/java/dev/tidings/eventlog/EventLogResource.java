@@ -1,0 +1,55 @@
+package dev.tidings.eventlog;
+
+import dev.tidings.event.TypeFilter;
+import dev.tidings.paging.Page;
+import dev.tidings.paging.PageParameters;
+import dev.tidings.problem.InvalidRequest;
+import dev.tidings.problem.ResourceNotFound;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.Arrays;
+import java.util.UUID;
+
+/** The event log over HTTP (CONTRACT §4): pages by sequence, filtered by type and subject. */
+@Path("/events")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Event log")
+public class EventLogResource {
+
+    private final EventLog log;
+
+    public EventLogResource(EventLog log) {
+        this.log = log;
+    }
+
+    @GET
+    @Operation(summary = "Read the event log", description = "Ordered by sequence; 'after' takes any sequence, 'next' is the last item's.")
+    public Uni<Page<LogEntry>> list(@QueryParam("types") String types, @QueryParam("subject") String subject,
+                                    @QueryParam("after") String after, @QueryParam("limit") String limit) {
+        return log.page(typeFilter(types), subject == null || subject.isBlank() ? null : subject,
+                PageParameters.afterSequence(after), PageParameters.limit(limit));
+    }
+
+    @GET
+    @Path("/{eventId}")
+    @Operation(summary = "Get one event of the log")
+    public Uni<LogEntry> get(@PathParam("eventId") UUID eventId) {
+        return log.find(eventId).onItem().ifNull().failWith(() -> new ResourceNotFound("Event", eventId));
+    }
+
+    static TypeFilter typeFilter(String types) {
+        if (types != null && Arrays.stream(types.split(",")).map(String::trim).filter(t -> !t.isEmpty())
+                .anyMatch(t -> !TypeFilter.isValidPattern(t))) {
+            throw new InvalidRequest("types", "must be event types or wildcards such as order.* or *, comma-separated");
+        }
+        return TypeFilter.parse(types);
+    }
+}

@@ -1,0 +1,12 @@
+package dev.tidings.eventlog;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import dev.tidings.event.EventEnvelope;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** An event in the log: its envelope and the sequence the log gave it. */
+@RegisterForReflection
+public record LogEntry(long sequence,
+                       @JsonRawValue @Schema(implementation = EventEnvelope.class) String event) {
+}

@@ -1,0 +1,98 @@
+package dev.tidings.order;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tidings.event.Timestamps;
+import dev.tidings.outbox.EventDraft;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The events of the orders API, each in the latest version of its type; the payloads match the
+ * schemas under {@code schemas/} in the resources.
+ */
+@ApplicationScoped
+public class OrderEvents {
+
+    public static final String CREATED = "order.created";
+    public static final String UPDATED = "order.updated";
+    public static final String PAYMENT_RECEIVED = "order.payment_received";
+    public static final String SHIPPED = "order.shipped";
+    public static final String DELIVERED = "order.delivered";
+    public static final String CANCELLED = "order.cancelled";
+
+    private final ObjectMapper json;
+
+    public OrderEvents(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @RegisterForReflection
+    public record Totals(int itemCount, int quantity, BigDecimal amount) {
+    }
+
+    @RegisterForReflection
+    record Created(UUID orderId, String customerId, String currency, List<OrderItem> items, Totals totals) {
+    }
+
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Updated(UUID orderId, ShippingAddress shippingAddress, List<OrderItem> items, BigDecimal total) {
+    }
+
+    @RegisterForReflection
+    record PaymentReceived(UUID orderId, BigDecimal amount, String currency, String reference, String paidAt) {
+    }
+
+    @RegisterForReflection
+    record Shipped(UUID orderId, String carrier, String trackingNumber, String shippedAt) {
+    }
+
+    @RegisterForReflection
+    record Delivered(UUID orderId, String deliveredAt) {
+    }
+
+    @RegisterForReflection
+    record Cancelled(UUID orderId, String reason, String previousStatus, String cancelledAt) {
+    }
+
+    /** {@code order.created} version 2: the lines plus a {@code totals} object. */
+    EventDraft created(Order order) {
+        int quantity = order.items().stream().mapToInt(OrderItem::quantity).sum();
+        return draft(CREATED, 2, order, new Created(order.id, order.customerId, order.currency, order.items(),
+                new Totals(order.items().size(), quantity, order.total)));
+    }
+
+    /** Only the parts that changed, and the total that results. */
+    EventDraft updated(Order order, boolean addressChanged, boolean itemsChanged) {
+        return draft(UPDATED, 1, order, new Updated(order.id, addressChanged ? order.shippingAddress : null,
+                itemsChanged ? order.items() : null, order.total));
+    }
+
+    EventDraft paymentReceived(Order order) {
+        return draft(PAYMENT_RECEIVED, 1, order, new PaymentReceived(order.id, order.paymentAmount, order.currency,
+                order.paymentReference, Timestamps.format(order.paidAt)));
+    }
+
+    EventDraft shipped(Order order) {
+        return draft(SHIPPED, 1, order, new Shipped(order.id, order.carrier, order.trackingNumber,
+                Timestamps.format(order.shippedAt)));
+    }
+
+    EventDraft delivered(Order order) {
+        return draft(DELIVERED, 1, order, new Delivered(order.id, Timestamps.format(order.deliveredAt)));
+    }
+
+    EventDraft cancelled(Order order, OrderStatus previous) {
+        return draft(CANCELLED, 1, order, new Cancelled(order.id, order.cancellationReason, previous.wireName(),
+                Timestamps.format(order.cancelledAt)));
+    }
+
+    private EventDraft draft(String type, int version, Order order, Object data) {
+        return new EventDraft(type, version, order.subject(), json.valueToTree(data));
+    }
+}

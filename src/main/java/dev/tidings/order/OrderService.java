@@ -1,0 +1,111 @@
+package dev.tidings.order;
+
+import dev.tidings.outbox.Outbox;
+import dev.tidings.problem.InvalidRequest;
+import dev.tidings.problem.ResourceNotFound;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The orders use cases. Each mutation is one transaction: the order row and its outbox event commit
+ * together or not at all.
+ */
+@ApplicationScoped
+public class OrderService {
+
+    private final Outbox outbox;
+    private final OrderEvents events;
+
+    public OrderService(Outbox outbox, OrderEvents events) {
+        this.outbox = outbox;
+        this.events = events;
+    }
+
+    @WithTransaction
+    public Uni<Order> placeOrder(OrderRequests.PlaceOrder request) {
+        Order order = Order.place(request.customerId(), request.currency(), request.items());
+        return order.persist().chain(() -> outbox.append(events.created(order))).replaceWith(order);
+    }
+
+    @WithTransaction
+    public Uni<Order> updateOrder(UUID id, OrderRequests.UpdateOrder request) {
+        if (request.shippingAddress() == null && request.items() == null) {
+            throw new InvalidRequest("body", "must change shippingAddress or items");
+        }
+        return mutate(id, order -> {
+            order.update(request.shippingAddress(), request.items());
+            return events.updated(order, request.shippingAddress() != null, request.items() != null);
+        });
+    }
+
+    @WithTransaction
+    public Uni<Order> recordPayment(UUID id, OrderRequests.Payment payment) {
+        return mutate(id, order -> {
+            order.pay(payment.amount(), payment.reference());
+            return events.paymentReceived(order);
+        });
+    }
+
+    @WithTransaction
+    public Uni<Order> ship(UUID id, OrderRequests.Shipment shipment) {
+        return mutate(id, order -> {
+            order.ship(shipment.carrier(), shipment.trackingNumber());
+            return events.shipped(order);
+        });
+    }
+
+    @WithTransaction
+    public Uni<Order> confirmDelivery(UUID id) {
+        return mutate(id, order -> {
+            order.deliver();
+            return events.delivered(order);
+        });
+    }
+
+    @WithTransaction
+    public Uni<Order> cancel(UUID id, OrderRequests.Cancellation cancellation) {
+        return mutate(id, order -> events.cancelled(order, order.cancel(cancellation.reason())));
+    }
+
+    @WithSession
+    public Uni<Order> find(UUID id) {
+        return Order.<Order>findById(id).onItem().ifNull().failWith(() -> new ResourceNotFound("Order", id));
+    }
+
+    /** One page in id order (ids are time-ordered), optionally of one status; fetches one extra row to know if more exist. */
+    @WithSession
+    public Uni<List<Order>> list(OrderStatus status, UUID after, int limit) {
+        StringBuilder query = new StringBuilder("1 = 1");
+        Parameters parameters = new Parameters();
+        if (status != null) {
+            query.append(" and status = :status");
+            parameters.and("status", status);
+        }
+        if (after != null) {
+            query.append(" and id > :after");
+            parameters.and("after", after);
+        }
+        return Order.<Order>find(query.toString(), Sort.by("id"), parameters).page(0, limit + 1).list();
+    }
+
+    /**
+     * Loads the order with a row lock, so concurrent mutations of one order run one after the other and
+     * each checks the status the previous one left, then applies the change and appends its event.
+     */
+    private Uni<Order> mutate(UUID id, Function<Order, dev.tidings.outbox.EventDraft> change) {
+        return Panache.getSession()
+                .chain(session -> session.find(Order.class, id, LockModeType.PESSIMISTIC_WRITE))
+                .onItem().ifNull().failWith(() -> new ResourceNotFound("Order", id))
+                .chain(order -> outbox.append(change.apply(order)).replaceWith(order));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.tidings.paging;
+
+import dev.tidings.problem.InvalidRequest;
+
+import java.util.UUID;
+
+/** Parses the {@code limit} and {@code after} query parameters shared by every list endpoint. */
+public final class PageParameters {
+
+    public static final int DEFAULT_LIMIT = 100;
+    public static final int MAX_LIMIT = 1000;
+
+    private PageParameters() {
+    }
+
+    public static int limit(String value) {
+        if (value == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(value.trim());
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw new InvalidRequest("limit", "must be an integer from 1 to " + MAX_LIMIT);
+    }
+
+    /** A sequence cursor: any integer from 0 on. */
+    public static long afterSequence(String value) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            long after = Long.parseLong(value.trim());
+            if (after >= 0) {
+                return after;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw new InvalidRequest("after", "must be a sequence number (a non-negative integer)");
+    }
+
+    public static UUID afterId(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequest("after", "must be the 'next' cursor of a previous page");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.tidings.problem;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+
+/** An RFC 9457 problem detail, the body of every error response. */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    @RegisterForReflection
+    public record FieldError(String field, String message) {
+    }
+
+    public static Problem of(int status, String detail) {
+        return new Problem("about:blank", title(status), status, detail, null);
+    }
+
+    public static Problem of(int status, String detail, List<FieldError> errors) {
+        return new Problem("about:blank", title(status), status, detail, errors == null || errors.isEmpty() ? null : errors);
+    }
+
+    public Response toResponse() {
+        return Response.status(status).type(MediaType.valueOf(MEDIA_TYPE)).entity(this).build();
+    }
+
+    static String title(int status) {
+        Response.Status known = Response.Status.fromStatusCode(status);
+        if (status == 422) {
+            return "Unprocessable Content";
+        }
+        if (status == 413) {
+            return "Content Too Large";
+        }
+        return known != null ? known.getReasonPhrase() : "Error";
+    }
+}

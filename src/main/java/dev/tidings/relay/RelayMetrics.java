@@ -1,0 +1,41 @@
+package dev.tidings.relay;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The relay's meters: events published, commit-to-Kafka delay, and the outbox backlog. */
+@ApplicationScoped
+public class RelayMetrics {
+
+    private final Counter published;
+    private final Timer delay;
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong oldestPendingMillis = new AtomicLong();
+
+    public RelayMetrics(MeterRegistry registry) {
+        this.published = Counter.builder("events.published").description("Events the relay published to Kafka")
+                .register(registry);
+        this.delay = Timer.builder("events.relay.delay").description("From the event's commit to Kafka's acknowledgement")
+                .publishPercentiles(0.5, 0.95, 0.99).register(registry);
+        registry.gauge("events.outbox.pending", List.of(), pending);
+        registry.gauge("events.outbox.lag.seconds", List.of(), oldestPendingMillis, millis -> millis.get() / 1000.0);
+    }
+
+    void published(List<PendingEvent> events, Instant acknowledgedAt) {
+        published.increment(events.size());
+        events.forEach(e -> delay.record(Duration.between(e.occurredAt(), acknowledgedAt)));
+    }
+
+    /** Rows committed but not yet published, and how long the oldest of them has waited. */
+    void backlog(long rows, Duration oldest) {
+        pending.set(rows);
+        oldestPendingMillis.set(oldest.toMillis());
+    }
+}

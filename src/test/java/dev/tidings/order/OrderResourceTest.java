@@ -1,0 +1,78 @@
+package dev.tidings.order;
+
+import dev.tidings.support.Api;
+import dev.tidings.support.Orders;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+@QuarkusTest
+class OrderResourceTest {
+
+    private static final String TIMESTAMP = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
+
+    @Test
+    void placingAnOrderAnswersItsRepresentation() {
+        Api.given().body(Orders.newOrder("cust-1")).post("/orders").then()
+                .statusCode(201)
+                .header("Location", notNullValue())
+                .body("id", notNullValue())
+                .body("customerId", equalTo("cust-1"))
+                .body("currency", equalTo("EUR"))
+                .body("items[0].sku", equalTo("SKU-1"))
+                .body("total", equalTo(25.5f))
+                .body("status", equalTo("created"))
+                .body("payment", nullValue())
+                .body("createdAt", matchesPattern(TIMESTAMP))
+                .body("updatedAt", matchesPattern(TIMESTAMP));
+    }
+
+    @Test
+    void anOrderGoesThroughItsWholeLifecycle() {
+        String id = Orders.place("cust-life");
+        Api.given().body(Map.of("shippingAddress", Map.of("line1", "1 Main St", "city", "Berlin", "postalCode", "10115", "country", "DE")))
+                .patch("/orders/{id}", id).then().statusCode(200).body("shippingAddress.city", equalTo("Berlin"));
+        Orders.pay(id);
+        Orders.ship(id);
+        Api.given().post("/orders/{id}/delivery", id).then().statusCode(200)
+                .body("status", equalTo("delivered"))
+                .body("payment.amount", equalTo(25.5f))
+                .body("payment.paidAt", matchesPattern(TIMESTAMP))
+                .body("shipment.carrier", equalTo("DHL"));
+        Api.given().get("/orders/{id}", id).then().statusCode(200).body("status", equalTo("delivered"));
+    }
+
+    @Test
+    void cancellationIsLegalAfterPayment() {
+        String id = Orders.place("cust-cancel");
+        Orders.pay(id);
+        Api.given().body(Map.of("reason", "changed my mind")).post("/orders/{id}/cancellation", id).then()
+                .statusCode(200).body("status", equalTo("cancelled")).body("cancellationReason", equalTo("changed my mind"));
+    }
+
+    @Test
+    void listingFiltersByStatusAndPages() {
+        String first = Orders.place("cust-list");
+        String second = Orders.place("cust-list");
+        Orders.pay(second);
+        Api.given().queryParam("status", "payment_received").queryParam("limit", 1000).get("/orders").then()
+                .statusCode(200).body("items.id", hasItem(second));
+        String next = Api.given().queryParam("after", first).queryParam("limit", 1).get("/orders").then()
+                .statusCode(200).body("items[0].id", equalTo(second)).extract().path("next");
+        Api.given().queryParam("after", next).queryParam("limit", 1000).get("/orders").then()
+                .statusCode(200).body("next", nullValue());
+    }
+
+    @Test
+    void anUnknownOrderIs404() {
+        Api.given().get("/orders/{id}", "0190a3c4-0000-7000-8000-000000000000").then().statusCode(404)
+                .contentType("application/problem+json").body("status", equalTo(404));
+    }
+}
