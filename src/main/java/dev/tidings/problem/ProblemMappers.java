@@ -43,10 +43,15 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response wrongShape(MismatchedInputException e) {
+        return Problem.of(400, "The request body does not have the expected shape.",
+                List.of(new Problem.FieldError(path(e), "has the wrong type or shape"))).toResponse();
+    }
+
+    @ServerExceptionMapper
     public Response invalidJson(JsonProcessingException e) {
         if (e instanceof MismatchedInputException mismatch) {
-            return Problem.of(400, "The request body does not have the expected shape.",
-                    List.of(new Problem.FieldError(path(mismatch), "has the wrong type or shape"))).toResponse();
+            return wrongShape(mismatch);
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             return Problem.of(400, "The request body does not have the expected shape.",
@@ -67,6 +72,9 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response http(WebApplicationException e) {
         int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return invalidJson(json);
+        }
         if (status >= 500) {
             LOG.error("Request failed", e);
             return Problem.of(status, "The service could not handle the request.").toResponse();
@@ -77,6 +85,7 @@ public class ProblemMappers {
             case 406 -> "None of the accepted media types can be produced.";
             case 413 -> "The request body is too large.";
             case 415 -> "Unsupported media type: send application/json.";
+            case 400 -> "The request is invalid.";
             default -> "The request could not be handled.";
         };
         Response.ResponseBuilder response = Response.fromResponse(Problem.of(status, detail).toResponse());
