@@ -2,7 +2,6 @@ package dev.tidings.relay;
 
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.Timestamps;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -63,14 +62,7 @@ public class OutboxRelay {
         this.batchSize = config.outbox().batchSize();
     }
 
-    /** The fallback poll; commits wake the relay sooner through {@link OutboxNotifications}. */
-    @Scheduled(every = "${events.outbox.poll-interval:100ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-    void poll() {
-        wake();
-    }
-
-    /** Starts draining unless a drain is running; then that drain runs once more when it ends. */
+    /** Called by {@link RelayTriggers}. Starts draining unless a drain is running; then that drain runs once more when it ends. */
     public void wake() {
         if (state.getAndUpdate(s -> s == IDLE ? RUNNING : RUNNING_AND_WOKEN) == IDLE) {
             drain();
