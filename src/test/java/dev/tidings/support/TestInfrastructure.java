@@ -29,6 +29,11 @@ public class TestInfrastructure implements QuarkusTestResourceLifecycleManager {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot start the test infrastructure", e);
         }
+        return serviceConfiguration();
+    }
+
+    /** The service's configuration for this infrastructure, as Quarkus property names. */
+    public static Map<String, String> serviceConfiguration() {
         return Map.of(
                 "quarkus.datasource.jdbc.url", jdbcUrl,
                 "quarkus.datasource.reactive.url", jdbcUrl.replaceFirst("^jdbc:", ""),
@@ -37,7 +42,19 @@ public class TestInfrastructure implements QuarkusTestResourceLifecycleManager {
                 "kafka.bootstrap.servers", bootstrapServers);
     }
 
-    private static void startOnce() throws Exception {
+    /** The same configuration as environment variables, for a service started as a process. */
+    public static Map<String, String> serviceEnvironment() {
+        return Map.of(
+                "QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl,
+                "QUARKUS_DATASOURCE_REACTIVE_URL", jdbcUrl.replaceFirst("^jdbc:", ""),
+                "QUARKUS_DATASOURCE_USERNAME", user,
+                "QUARKUS_DATASOURCE_PASSWORD", password,
+                "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
+                "EVENTS_AUTH_API_KEYS", Api.KEY);
+    }
+
+    /** Starts (once) what the tests need, also for tests that run the service as a separate process. */
+    public static synchronized void startOnce() throws Exception {
         if (jdbcUrl != null) {
             return;
         }
