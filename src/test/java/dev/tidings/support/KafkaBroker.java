@@ -60,7 +60,11 @@ public final class KafkaBroker implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** Formats the storage once; a directory that holds a formatted log (a restart) is kept as it is. */
     private static void format(Path dataDirectory, Properties props) throws IOException {
+        if (Files.exists(dataDirectory.resolve("meta.properties"))) {
+            return;
+        }
         Path config = dataDirectory.resolve("server.properties");
         try (Writer writer = Files.newBufferedWriter(config)) {
             props.store(writer, "Tidings test broker");
