@@ -65,6 +65,10 @@ public interface EventsConfig {
 
         @WithDefault("24h")
         Duration secretRotationOverlap();
+
+        /** Attempts one instance makes at the same time, across all subscriptions. */
+        @WithDefault("64")
+        int concurrency();
     }
 
     interface Sse {

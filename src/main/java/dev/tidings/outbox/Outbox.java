@@ -8,16 +8,29 @@ import dev.tidings.event.TimeOrderedIds;
 import dev.tidings.event.Timestamps;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 
 /**
- * Appends events to the outbox inside the caller's transaction. It never opens or commits a
- * transaction itself: the event becomes visible exactly when the caller's state change commits.
+ * Appends events to the outbox inside the caller's transaction, a Hibernate Reactive one or a reactive
+ * SQL client one. It never opens or commits a transaction itself: the event becomes visible exactly
+ * when the caller's state change commits.
+ *
+ * <p>Before inserting, it takes a transaction-scoped advisory lock on the subject: writers of one
+ * subject run one after the other until commit, so the identity ids of a subject's rows follow commit
+ * order and the relay publishes them to Kafka in that order.
  */
 @ApplicationScoped
 public class Outbox {
+
+    private static final String LOCK_SUBJECT = "select 1 from pg_advisory_xact_lock(hashtext($1))";
+    private static final String INSERT = """
+            insert into outbox (event_id, event_type, version, source, subject, occurred_at, envelope)
+            values ($1, $2, $3, $4, $5, $6, $7)""";
 
     private final ObjectMapper json;
     private final String source;
@@ -27,34 +40,49 @@ public class Outbox {
         this.source = config.source();
     }
 
+    /** Joins the current Hibernate Reactive transaction. */
     public Uni<EventEnvelope> append(EventDraft draft) {
-        Instant now = Timestamps.now();
-        EventEnvelope envelope = new EventEnvelope(TimeOrderedIds.next(), draft.eventType(), draft.version(),
-                Timestamps.format(now), source, draft.subject(), draft.data());
+        EventEnvelope envelope = envelope(draft);
+        OutboxEvent row = row(envelope);
+        return Panache.getSession()
+                .chain(session -> session.createNativeQuery(LOCK_SUBJECT.replace("$1", ":subject"))
+                        .setParameter("subject", draft.subject())
+                        .getSingleResult())
+                .chain(() -> row.persist())
+                .replaceWith(envelope);
+    }
+
+    /** Joins the transaction open on {@code connection}. */
+    public Uni<EventEnvelope> append(SqlConnection connection, EventDraft draft) {
+        EventEnvelope envelope = envelope(draft);
+        OutboxEvent row = row(envelope);
+        return connection.preparedQuery(LOCK_SUBJECT).execute(Tuple.of(draft.subject()))
+                .chain(() -> connection.preparedQuery(INSERT).execute(Tuple.tuple()
+                        .addUUID(row.eventId).addString(row.eventType).addInteger(row.version).addString(row.source)
+                        .addString(row.subject).addOffsetDateTime(row.occurredAt.atOffset(ZoneOffset.UTC))
+                        .addString(row.envelope)))
+                .replaceWith(envelope);
+    }
+
+    /** A new envelope for the draft: fresh id, the time now, this service as source. */
+    public EventEnvelope envelope(EventDraft draft) {
+        return new EventEnvelope(TimeOrderedIds.next(), draft.eventType(), draft.version(),
+                Timestamps.format(Timestamps.now()), source, draft.subject(), draft.data());
+    }
+
+    private OutboxEvent row(EventEnvelope envelope) {
         OutboxEvent row = new OutboxEvent();
         row.eventId = envelope.eventId();
         row.eventType = envelope.eventType();
         row.version = envelope.version();
         row.source = envelope.source();
         row.subject = envelope.subject();
-        row.occurredAt = now;
+        row.occurredAt = Instant.parse(envelope.timestamp());
         row.envelope = serialize(envelope);
-        return lockSubject(draft.subject()).chain(() -> row.persist()).replaceWith(envelope);
+        return row;
     }
 
-    /**
-     * Serialises writers of one subject until commit, so the identity ids of a subject's rows follow
-     * commit order and the relay publishes them to Kafka in that order.
-     */
-    private static Uni<Void> lockSubject(String subject) {
-        return Panache.getSession()
-                .chain(session -> session.createNativeQuery("select 1 from pg_advisory_xact_lock(hashtext(:subject))")
-                        .setParameter("subject", subject)
-                        .getSingleResult())
-                .replaceWithVoid();
-    }
-
-    private String serialize(EventEnvelope envelope) {
+    public String serialize(EventEnvelope envelope) {
         try {
             return json.writeValueAsString(envelope);
         } catch (JsonProcessingException e) {

@@ -1,5 +1,6 @@
 package dev.tidings.relay;
 
+import dev.tidings.background.DrainLoop;
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.Timestamps;
 import io.smallrye.mutiny.Uni;
@@ -9,14 +10,12 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Moves committed outbox rows to Kafka, at least once, and makes them visible in the event log.
@@ -31,7 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class OutboxRelay {
 
-    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     /** Tells SSE streams and other listeners that the log grew; the payload is the last sequence. */
     public static final String PUBLISHED_CHANNEL = "events_published";
 
@@ -45,15 +43,11 @@ public class OutboxRelay {
     private static final String ADVANCE_CURSOR = "update relay_cursor set last_sequence = $1 where id = 1";
     private static final String BACKLOG = "select count(*) as rows, min(occurred_at) as oldest from outbox where sequence is null";
 
-    private static final int IDLE = 0;
-    private static final int RUNNING = 1;
-    private static final int RUNNING_AND_WOKEN = 2;
-
     private final Pool pool;
     private final KafkaPublisher publisher;
     private final RelayMetrics metrics;
     private final int batchSize;
-    private final AtomicInteger state = new AtomicInteger(IDLE);
+    private final DrainLoop loop = new DrainLoop("Outbox relay", () -> drainUntilEmpty().chain(this::measureBacklog));
 
     public OutboxRelay(Pool pool, KafkaPublisher publisher, RelayMetrics metrics, EventsConfig config) {
         this.pool = pool;
@@ -62,27 +56,9 @@ public class OutboxRelay {
         this.batchSize = config.outbox().batchSize();
     }
 
-    /** Called by {@link RelayTriggers}. Starts draining unless a drain is running; then that drain runs once more when it ends. */
+    /** Called by {@link RelayTriggers}: drain now, or once more if a drain is running. */
     public void wake() {
-        if (state.getAndUpdate(s -> s == IDLE ? RUNNING : RUNNING_AND_WOKEN) == IDLE) {
-            drain();
-        }
-    }
-
-    private void drain() {
-        drainUntilEmpty().chain(this::measureBacklog).subscribe().with(
-                ignored -> afterDrain(),
-                failure -> {
-                    LOG.warnf("Outbox relay failed, will retry: %s", failure.toString());
-                    afterDrain();
-                });
-    }
-
-    private void afterDrain() {
-        if (!state.compareAndSet(RUNNING, IDLE)) {
-            state.set(RUNNING);
-            drain();
-        }
+        loop.wake();
     }
 
     private Uni<Void> drainUntilEmpty() {

@@ -1,0 +1,64 @@
+package dev.tidings.schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The versions of the built-in event types, and the explicit conversions that let a subscriber pinned
+ * to an older version receive that version's representation of a newer event.
+ */
+@ApplicationScoped
+public class EventVersions {
+
+    private static final Map<String, List<Integer>> BUILT_IN = Map.of(
+            "order.created", List.of(1, 2),
+            "order.updated", List.of(1),
+            "order.payment_received", List.of(1),
+            "order.shipped", List.of(1),
+            "order.delivered", List.of(1),
+            "order.cancelled", List.of(1),
+            "webhook.disabled", List.of(1),
+            "webhook.test", List.of(1));
+
+    /** One step down per entry: "type@v" converts data of version v to version v - 1. */
+    private static final Map<String, UnaryOperator<JsonNode>> DOWNGRADES = Map.of(
+            "order.created@2", EventVersions::orderCreatedV2ToV1);
+
+    public boolean isKnown(String eventType, int version) {
+        return BUILT_IN.getOrDefault(eventType, List.of()).contains(version);
+    }
+
+    public List<Integer> versions(String eventType) {
+        return BUILT_IN.getOrDefault(eventType, List.of());
+    }
+
+    /**
+     * The data of {@code eventType} version {@code from} as version {@code to}, stepping down one
+     * version at a time; empty when no conversion exists (the event is then delivered as published).
+     */
+    public Optional<JsonNode> convert(String eventType, int from, int to, JsonNode data) {
+        JsonNode current = data;
+        for (int version = from; version > to; version--) {
+            UnaryOperator<JsonNode> step = DOWNGRADES.get(eventType + "@" + version);
+            if (step == null) {
+                return Optional.empty();
+            }
+            current = step.apply(current);
+        }
+        return to <= from ? Optional.of(current) : Optional.empty();
+    }
+
+    /** v2 replaced {@code total} with {@code totals {itemCount, quantity, amount}}: v1 keeps only the amount. */
+    static JsonNode orderCreatedV2ToV1(JsonNode v2) {
+        ObjectNode v1 = v2.deepCopy();
+        JsonNode totals = v1.remove("totals");
+        v1.set("total", totals.get("amount"));
+        return v1;
+    }
+}

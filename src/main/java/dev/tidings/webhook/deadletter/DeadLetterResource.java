@@ -1,0 +1,91 @@
+package dev.tidings.webhook.deadletter;
+
+import dev.tidings.event.TypeFilter;
+import dev.tidings.paging.Page;
+import dev.tidings.paging.PageParameters;
+import dev.tidings.problem.InvalidRequest;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.ResponseStatus;
+
+import java.util.List;
+import java.util.UUID;
+
+/** The dead-letter queue over HTTP (CONTRACT §7). */
+@Path("/dead-letters")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Dead letters")
+public class DeadLetterResource {
+
+    private final DeadLetterQueue queue;
+
+    public DeadLetterResource(DeadLetterQueue queue) {
+        this.queue = queue;
+    }
+
+    @RegisterForReflection
+    public record ReplayFilter(UUID webhookId, String eventType) {
+    }
+
+    @RegisterForReflection
+    public record Replayed(int replayed) {
+    }
+
+    @GET
+    @Operation(summary = "List dead letters", description = "Oldest first; filters by subscription and event type (wildcards allowed).")
+    public Uni<Page<DeadLetterView>> list(@QueryParam("webhookId") String webhookId, @QueryParam("eventType") String eventType,
+                                          @QueryParam("limit") String limit, @QueryParam("after") String after) {
+        int size = PageParameters.limit(limit);
+        return queue.list(webhookId(webhookId), types(eventType), PageParameters.afterId(after), size + 1)
+                .map(rows -> Page.of(rows, size, row -> row, row -> row.id().toString()));
+    }
+
+    @POST
+    @Path("/{id}/replay")
+    @ResponseStatus(202)
+    @Operation(summary = "Replay one dead letter", description = "Attempted again with a fresh schedule; 409 while its subscription is disabled.")
+    public Uni<Void> replay(@PathParam("id") UUID id) {
+        return queue.replay(id);
+    }
+
+    @POST
+    @Path("/replay")
+    @ResponseStatus(202)
+    @Operation(summary = "Replay every matching dead letter", description = "Entries of disabled subscriptions are skipped and not counted.")
+    public Uni<Replayed> replayMatching(ReplayFilter filter) {
+        ReplayFilter f = filter == null ? new ReplayFilter(null, null) : filter;
+        return queue.replayMatching(f.webhookId(), types(f.eventType())).map(Replayed::new);
+    }
+
+    private static UUID webhookId(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequest("webhookId", "must be a subscription id");
+        }
+    }
+
+    private static TypeFilter types(String eventType) {
+        if (eventType == null || eventType.isBlank()) {
+            return TypeFilter.ALL;
+        }
+        if (!TypeFilter.isValidPattern(eventType.trim())) {
+            throw new InvalidRequest("eventType", "must be an event type or a wildcard such as order.*");
+        }
+        return TypeFilter.of(List.of(eventType.trim()));
+    }
+}

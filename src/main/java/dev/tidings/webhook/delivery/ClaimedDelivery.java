@@ -1,0 +1,10 @@
+package dev.tidings.webhook.delivery;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A due delivery the worker has leased: where it goes, what it carries, how it is signed. */
+record ClaimedDelivery(UUID id, UUID webhookId, UUID eventId, String eventType, int attemptsBefore, String url,
+                       Map<String, Integer> versions, String envelope, List<String> secrets) {
+}

@@ -1,0 +1,105 @@
+package dev.tidings.webhook.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tidings.event.TimeOrderedIds;
+import dev.tidings.webhook.subscription.WebhookRepository;
+import dev.tidings.webhook.subscription.WebhookSubscription;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Turns events from Kafka into deliveries: one per active subscription whose filter matches and that
+ * existed when the event happened. Replicas share the topics through one consumer group; a record
+ * delivered twice (Kafka is at least once) creates no second delivery thanks to the unique key.
+ */
+@ApplicationScoped
+public class DeliveryFanout {
+
+    /** Incoming channel over every event topic; failure strategy "fail" (see application.properties). */
+    public static final String CHANNEL = "webhook-fanout";
+
+    private static final Logger LOG = Logger.getLogger(DeliveryFanout.class);
+
+    private static final String INSERT = """
+            insert into webhook_delivery (id, webhook_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
+            select t.id, t.webhook_id, t.event_id, t.event_type, 'pending', 0, now(), now()
+            from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[]) as t(id, webhook_id, event_id, event_type)
+            on conflict (webhook_id, event_id) do nothing""";
+
+    private final Pool pool;
+    private final WebhookRepository subscriptions;
+    private final DeliveryWorker worker;
+    private final ObjectMapper json;
+
+    public DeliveryFanout(Pool pool, WebhookRepository subscriptions, DeliveryWorker worker, ObjectMapper json) {
+        this.pool = pool;
+        this.subscriptions = subscriptions;
+        this.worker = worker;
+        this.json = json;
+    }
+
+    /** Acknowledged (and its offsets committed) only once the deliveries are stored; retried while the database is away. */
+    @Incoming(CHANNEL)
+    public Uni<Void> fanOut(List<String> envelopes) {
+        return subscriptions.active()
+                .chain(active -> store(deliveries(envelopes, active)))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(30)
+                .invoke(worker::wake);
+    }
+
+    private record Delivery(UUID webhookId, UUID eventId, String eventType) {
+    }
+
+    private List<Delivery> deliveries(List<String> envelopes, List<WebhookSubscription> active) {
+        List<Delivery> deliveries = new ArrayList<>();
+        for (String envelope : envelopes) {
+            JsonNode event = parse(envelope);
+            if (event == null) {
+                continue;
+            }
+            String type = event.path("eventType").asText();
+            Instant happened = Instant.parse(event.path("timestamp").asText());
+            UUID eventId = UUID.fromString(event.path("eventId").asText());
+            for (WebhookSubscription subscription : active) {
+                if (subscription.wants(type) && !happened.isBefore(subscription.createdAt())) {
+                    deliveries.add(new Delivery(subscription.id(), eventId, type));
+                }
+            }
+        }
+        return deliveries;
+    }
+
+    private Uni<Void> store(List<Delivery> deliveries) {
+        if (deliveries.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery(INSERT).execute(Tuple.of(
+                deliveries.stream().map(d -> TimeOrderedIds.next()).toArray(UUID[]::new),
+                deliveries.stream().map(Delivery::webhookId).toArray(UUID[]::new),
+                deliveries.stream().map(Delivery::eventId).toArray(UUID[]::new),
+                deliveries.stream().map(Delivery::eventType).toArray(String[]::new))).replaceWithVoid();
+    }
+
+    private JsonNode parse(String envelope) {
+        try {
+            JsonNode event = json.readTree(envelope);
+            Instant.parse(event.path("timestamp").asText());
+            UUID.fromString(event.path("eventId").asText());
+            return event;
+        } catch (Exception e) {
+            LOG.warnf("Skipping a record on an event topic that is not an envelope: %s", e.toString());
+            return null;
+        }
+    }
+}

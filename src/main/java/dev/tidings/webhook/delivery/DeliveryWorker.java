@@ -1,0 +1,132 @@
+package dev.tidings.webhook.delivery;
+
+import dev.tidings.background.DrainLoop;
+import dev.tidings.config.EventsConfig;
+import dev.tidings.webhook.subscription.WebhookRepository;
+import dev.tidings.webhook.subscription.WebhookSubscription;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Attempts due deliveries: a Mutiny pipeline that claims due rows with {@code FOR UPDATE SKIP LOCKED}
+ * (so replicas share the work), sends them with bounded concurrency and records each outcome.
+ *
+ * <p>A claim is a lease: it pushes {@code next_attempt_at} past the attempt's timeout. If this process
+ * dies mid-attempt, the delivery falls due again when the lease ends and is attempted again.
+ */
+@ApplicationScoped
+public class DeliveryWorker {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
+
+    private static final String CLAIM = """
+            with due as (
+              select id from webhook_delivery where status = 'pending' and next_attempt_at <= now()
+              order by next_attempt_at limit $1 for update skip locked)
+            update webhook_delivery d set next_attempt_at = now() + make_interval(secs => $2)
+            from due where d.id = due.id returning d.id""";
+    private static final String LOAD = """
+            select d.id, d.webhook_id, d.event_id, d.event_type, d.attempts, s.url, s.versions, o.envelope
+            from webhook_delivery d
+            join webhook_subscription s on s.id = d.webhook_id and s.status = 'active'
+            join outbox o on o.event_id = d.event_id
+            where d.id = any($1)""";
+
+    private final Pool pool;
+    private final WebhookRepository subscriptions;
+    private final WebhookSender sender;
+    private final DeliveryLedger ledger;
+    private final PinnedRepresentation representation;
+    private final int concurrency;
+    private final double leaseSeconds;
+    private final DrainLoop loop = new DrainLoop("Webhook delivery", this::deliverDue);
+    private Cancellable ticks;
+
+    public DeliveryWorker(Pool pool, WebhookRepository subscriptions, WebhookSender sender, DeliveryLedger ledger,
+                          PinnedRepresentation representation, EventsConfig config) {
+        this.pool = pool;
+        this.subscriptions = subscriptions;
+        this.sender = sender;
+        this.ledger = ledger;
+        this.representation = representation;
+        this.concurrency = config.webhooks().concurrency();
+        this.leaseSeconds = DeliveryLedger.lease(config.webhooks().timeout()).toMillis() / 1000.0;
+    }
+
+    void start(@Observes StartupEvent startup) {
+        ticks = Multi.createFrom().ticks().every(POLL_INTERVAL).onOverflow().drop().subscribe().with(tick -> wake());
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        if (ticks != null) {
+            ticks.cancel();
+        }
+    }
+
+    /** New deliveries exist, or retries may have fallen due. */
+    public void wake() {
+        loop.wake();
+    }
+
+    /** Claims and attempts batches until none is due; at most {@code concurrency} attempts run at once. */
+    private Uni<Void> deliverDue() {
+        return Multi.createBy().repeating().uni(this::claim).until(List::isEmpty)
+                .onItem().<ClaimedDelivery>disjoint()
+                .onItem().transformToUni(this::attempt).merge(concurrency)
+                .collect().last().replaceWithVoid();
+    }
+
+    private Uni<Void> attempt(ClaimedDelivery delivery) {
+        String body = representation.body(delivery.envelope(), delivery.eventType(), delivery.versions());
+        return sender.send(delivery.url(), delivery.eventId().toString(), body, delivery.secrets())
+                .chain(result -> ledger.record(delivery, result))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("Recording delivery %s failed; it is attempted again when its lease ends: %s", delivery.id(), failure);
+                    return null;
+                });
+    }
+
+    private Uni<List<ClaimedDelivery>> claim() {
+        return pool.withTransaction(c -> c.preparedQuery(CLAIM).execute(Tuple.of(concurrency, leaseSeconds)))
+                .chain(rows -> {
+                    List<UUID> ids = new ArrayList<>();
+                    rows.forEach(row -> ids.add(row.getUUID("id")));
+                    return ids.isEmpty() ? Uni.createFrom().item(List.<ClaimedDelivery>of()) : load(ids);
+                });
+    }
+
+    private Uni<List<ClaimedDelivery>> load(List<UUID> ids) {
+        return pool.preparedQuery(LOAD).execute(Tuple.of(ids.toArray(UUID[]::new))).chain(rows -> {
+            List<Row> loaded = new ArrayList<>();
+            rows.forEach(loaded::add);
+            List<UUID> webhookIds = loaded.stream().map(row -> row.getUUID("webhook_id")).distinct().toList();
+            return subscriptions.signingSecrets(webhookIds).map(secrets -> loaded.stream().map(row -> new ClaimedDelivery(
+                    row.getUUID("id"), row.getUUID("webhook_id"), row.getUUID("event_id"), row.getString("event_type"),
+                    row.getInteger("attempts"), row.getString("url"),
+                    WebhookSubscription.versions(row.getJsonObject("versions")), row.getString("envelope"),
+                    secrets.getOrDefault(row.getUUID("webhook_id"), List.of()))).toList());
+        });
+    }
+
+    /** Kept for the test ping, which shares the sender and the log but nothing else. */
+    public Uni<AttemptResult> sendOnce(UUID webhookId, String url, UUID eventId, String eventType, String body) {
+        return subscriptions.signingSecrets(List.of(webhookId))
+                .chain(secrets -> sender.send(url, eventId.toString(), body, secrets.getOrDefault(webhookId, List.of())))
+                .call(result -> ledger.recordTest(webhookId, eventId, eventType, result));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.tidings.webhook.delivery;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tidings.schema.EventVersions;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Map;
+
+/**
+ * The body a subscription receives: the envelope as published, or, for a subscription pinned to an
+ * older version of the type, that version's representation with the same eventId.
+ */
+@ApplicationScoped
+public class PinnedRepresentation {
+
+    private final ObjectMapper json;
+    private final EventVersions versions;
+
+    public PinnedRepresentation(ObjectMapper json, EventVersions versions) {
+        this.json = json;
+        this.versions = versions;
+    }
+
+    public String body(String envelope, String eventType, Map<String, Integer> pinned) {
+        Integer wanted = pinned.get(eventType);
+        if (wanted == null) {
+            return envelope;
+        }
+        try {
+            ObjectNode event = (ObjectNode) json.readTree(envelope);
+            int published = event.get("version").asInt();
+            if (wanted >= published) {
+                return envelope;
+            }
+            return versions.convert(eventType, published, wanted, event.get("data")).map(data -> {
+                ObjectNode converted = event.deepCopy();
+                converted.put("version", wanted);
+                converted.set("data", data);
+                return write(converted);
+            }).orElse(envelope);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored envelope is not JSON", e);
+        }
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.tidings.webhook.subscription;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tidings.event.Timestamps;
+import dev.tidings.outbox.EventDraft;
+import dev.tidings.outbox.Outbox;
+import dev.tidings.webhook.deadletter.DeadLetterQueue;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Disables a subscription, by its failure streak or by hand, in the caller's transaction: nothing more
+ * is attempted, its pending deliveries move to the dead-letter queue and {@code webhook.disabled} goes
+ * through the outbox like any other event.
+ */
+@ApplicationScoped
+public class Deactivation {
+
+    public static final String EVENT_TYPE = "webhook.disabled";
+    public static final String BY_FAILURES = "consecutive_failures";
+    public static final String BY_HAND = "manual";
+
+    private final DeadLetterQueue deadLetters;
+    private final Outbox outbox;
+    private final ObjectMapper json;
+
+    public Deactivation(DeadLetterQueue deadLetters, Outbox outbox, ObjectMapper json) {
+        this.deadLetters = deadLetters;
+        this.outbox = outbox;
+        this.json = json;
+    }
+
+    @RegisterForReflection
+    record Disabled(UUID webhookId, String url, String reason, int consecutiveFailures, String disabledAt) {
+    }
+
+    /** Answers the deliveries it parked (announce them after commit); nothing if it was not active. */
+    public Uni<List<DeadLetterQueue.Parked>> disable(SqlConnection connection, UUID webhookId, String reason) {
+        return connection.preparedQuery("update webhook_subscription set status = 'disabled', updated_at = now() "
+                        + "where id = $1 and status = 'active' returning url, consecutive_failures, updated_at")
+                .execute(Tuple.of(webhookId))
+                .chain(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        return Uni.createFrom().item(List.<DeadLetterQueue.Parked>of());
+                    }
+                    var row = rows.iterator().next();
+                    Disabled data = new Disabled(webhookId, row.getString("url"), reason, row.getInteger("consecutive_failures"),
+                            Timestamps.format(row.getOffsetDateTime("updated_at").toInstant()));
+                    return deadLetters.parkPending(connection, webhookId, DeadLetterQueue.SUBSCRIPTION_DISABLED)
+                            .call(() -> outbox.append(connection,
+                                    new EventDraft(EVENT_TYPE, 1, "webhook/" + webhookId, json.valueToTree(data))));
+                });
+    }
+}

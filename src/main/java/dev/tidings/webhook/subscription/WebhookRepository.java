@@ -1,0 +1,121 @@
+package dev.tidings.webhook.subscription;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Reads and writes subscriptions and their secrets with the reactive SQL client. */
+@ApplicationScoped
+public class WebhookRepository {
+
+    private static final String SELECT = "select " + WebhookSubscription.COLUMNS + " from webhook_subscription";
+
+    private final Pool pool;
+
+    public WebhookRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    Uni<Void> insert(SqlConnection connection, WebhookSubscription s, String secret) {
+        OffsetDateTime now = s.createdAt().atOffset(ZoneOffset.UTC);
+        return connection.preparedQuery("insert into webhook_subscription (id, url, event_types, description, versions, status, "
+                        + "consecutive_failures, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 0, $7, $7)")
+                .execute(Tuple.tuple().addUUID(s.id()).addString(s.url()).addArrayOfString(s.eventTypes().toArray(String[]::new))
+                        .addString(s.description()).addValue(new JsonObject(new HashMap<>(s.versions())))
+                        .addString(s.status().wireName()).addOffsetDateTime(now))
+                .chain(() -> addSecret(connection, s.id(), secret))
+                .replaceWithVoid();
+    }
+
+    public Uni<WebhookSubscription> find(SqlClient client, UUID id) {
+        return client.preparedQuery(SELECT + " where id = $1").execute(Tuple.of(id)).map(WebhookRepository::first);
+    }
+
+    Uni<WebhookSubscription> findForUpdate(SqlConnection connection, UUID id) {
+        return connection.preparedQuery(SELECT + " where id = $1 for update").execute(Tuple.of(id)).map(WebhookRepository::first);
+    }
+
+    Uni<List<WebhookSubscription>> list(UUID after, int limit) {
+        String sql = SELECT + (after == null ? " where $1::uuid is null" : " where id > $1") + " order by id limit $2";
+        return pool.preparedQuery(sql).execute(Tuple.of(after, limit)).map(WebhookRepository::all);
+    }
+
+    /** Active subscriptions, for the fan-out. */
+    public Uni<List<WebhookSubscription>> active() {
+        return pool.preparedQuery(SELECT + " where status = 'active'").execute().map(WebhookRepository::all);
+    }
+
+    Uni<Void> update(SqlConnection connection, WebhookSubscription s) {
+        return connection.preparedQuery("update webhook_subscription set url = $2, event_types = $3, description = $4, "
+                        + "versions = $5, updated_at = now() where id = $1")
+                .execute(Tuple.tuple().addUUID(s.id()).addString(s.url()).addArrayOfString(s.eventTypes().toArray(String[]::new))
+                        .addString(s.description()).addValue(new JsonObject(new HashMap<>(s.versions()))))
+                .replaceWithVoid();
+    }
+
+    /** Re-enables a disabled subscription with a fresh failure streak. */
+    Uni<Void> activate(SqlConnection connection, UUID id) {
+        return connection.preparedQuery("update webhook_subscription set status = 'active', consecutive_failures = 0, "
+                + "updated_at = now() where id = $1").execute(Tuple.of(id)).replaceWithVoid();
+    }
+
+    /** Deleting cascades to secrets, deliveries (pending retries are cancelled), attempts and dead letters. */
+    Uni<Boolean> delete(UUID id) {
+        return pool.preparedQuery("delete from webhook_subscription where id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    Uni<Void> addSecret(SqlConnection connection, UUID webhookId, String secret) {
+        return connection.preparedQuery("insert into webhook_secret (webhook_id, secret, created_at) values ($1, $2, now())")
+                .execute(Tuple.of(webhookId, secret)).replaceWithVoid();
+    }
+
+    /** Secrets still signing keep doing so for {@code overlap}, then expire. */
+    Uni<Void> expireSecrets(SqlConnection connection, UUID webhookId, Duration overlap) {
+        return connection.preparedQuery("update webhook_secret set expires_at = now() + make_interval(secs => $2) "
+                        + "where webhook_id = $1 and (expires_at is null or expires_at > now() + make_interval(secs => $2))")
+                .execute(Tuple.of(webhookId, overlap.toMillis() / 1000.0)).replaceWithVoid();
+    }
+
+    /** The secrets that sign now, newest first, per subscription. */
+    public Uni<Map<UUID, List<String>>> signingSecrets(List<UUID> webhookIds) {
+        return pool.preparedQuery("select webhook_id, secret from webhook_secret where webhook_id = any($1) "
+                        + "and (expires_at is null or expires_at > now()) order by created_at desc")
+                .execute(Tuple.of(webhookIds.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, List<String>> secrets = new HashMap<>();
+                    rows.forEach(row -> secrets.computeIfAbsent(row.getUUID("webhook_id"), k -> new ArrayList<>())
+                            .add(row.getString("secret")));
+                    return secrets;
+                });
+    }
+
+    private static WebhookSubscription first(RowSet<Row> rows) {
+        return rows.iterator().hasNext() ? WebhookSubscription.of(rows.iterator().next()) : null;
+    }
+
+    private static List<WebhookSubscription> all(RowSet<Row> rows) {
+        List<WebhookSubscription> subscriptions = new ArrayList<>(rows.size());
+        rows.forEach(row -> subscriptions.add(WebhookSubscription.of(row)));
+        return subscriptions;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.tidings.webhook.subscription;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import java.util.List;
+import java.util.Map;
+
+/** The request bodies of the webhooks API. */
+public final class WebhookRequests {
+
+    private WebhookRequests() {
+    }
+
+    @RegisterForReflection
+    public record CreateWebhook(
+            @NotBlank @Size(max = 2048) String url,
+            @NotNull @Size(min = 1, max = 100) List<@NotBlank String> eventTypes,
+            @Size(max = 1000) String description,
+            Map<String, Integer> versions) {
+    }
+
+    @RegisterForReflection
+    public record UpdateWebhook(
+            @Size(max = 2048) String url,
+            @Size(min = 1, max = 100) List<@NotBlank String> eventTypes,
+            @Size(max = 1000) String description,
+            Map<String, Integer> versions,
+            @Pattern(regexp = "active|disabled", message = "must be active or disabled") String status) {
+    }
+
+    @RegisterForReflection
+    public record SecretView(String secret) {
+    }
+
+    @RegisterForReflection
+    public record TestSent(String eventId) {
+    }
+}

@@ -1,0 +1,47 @@
+package dev.tidings.webhook.subscription;
+
+import dev.tidings.event.TypeFilter;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A webhook subscription as stored. */
+public record WebhookSubscription(UUID id, String url, List<String> eventTypes, String description,
+                                  Map<String, Integer> versions, Status status, int consecutiveFailures,
+                                  Instant createdAt) {
+
+    public enum Status {
+        ACTIVE, DISABLED;
+
+        public String wireName() {
+            return name().toLowerCase();
+        }
+    }
+
+    static final String COLUMNS = "id, url, event_types, description, versions, status, consecutive_failures, created_at";
+
+    public boolean wants(String eventType) {
+        return TypeFilter.of(eventTypes).matches(eventType);
+    }
+
+    static WebhookSubscription of(Row row) {
+        return new WebhookSubscription(row.getUUID("id"), row.getString("url"),
+                Arrays.asList(row.getArrayOfStrings("event_types")), row.getString("description"),
+                versions(row.getJsonObject("versions")), Status.valueOf(row.getString("status").toUpperCase()),
+                row.getInteger("consecutive_failures"), row.getOffsetDateTime("created_at").toInstant());
+    }
+
+    public static Map<String, Integer> versions(JsonObject json) {
+        Map<String, Integer> versions = new LinkedHashMap<>();
+        if (json != null) {
+            json.forEach(entry -> versions.put(entry.getKey(), ((Number) entry.getValue()).intValue()));
+        }
+        return versions;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.tidings.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real HTTP server on 127.0.0.1 that receives webhooks. Each endpoint ({@code /hooks/<name>}) can be
+ * scripted with the responses to give (status and delay); it answers 200 once the script is used up.
+ */
+public final class WebhookReceiver implements AutoCloseable {
+
+    /** A request as received: lower-case header names, the body as sent. */
+    public record Received(String endpoint, Map<String, List<String>> headers, String body, Instant at) {
+        public String header(String name) {
+            List<String> values = headers.get(name);
+            return values == null ? null : values.get(0);
+        }
+    }
+
+    private record Reply(int status, Duration delay) {
+    }
+
+    private final HttpServer server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<String, Deque<Reply>> scripts = new ConcurrentHashMap<>();
+
+    private WebhookReceiver(HttpServer server) {
+        this.server = server;
+    }
+
+    public static WebhookReceiver start() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        WebhookReceiver receiver = new WebhookReceiver(server);
+        server.createContext("/hooks/", receiver::handle);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.start();
+        return receiver;
+    }
+
+    /** A fresh endpoint URL, so tests sharing the receiver do not see each other's requests. */
+    public String newEndpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/" + UUID.randomUUID();
+    }
+
+    /** The next requests to {@code url} get these statuses, in order. */
+    public void respond(String url, int... statuses) {
+        Deque<Reply> script = scripts.computeIfAbsent(path(url), k -> new ArrayDeque<>());
+        for (int status : statuses) {
+            script.add(new Reply(status, Duration.ZERO));
+        }
+    }
+
+    /** The next request to {@code url} gets {@code status} after {@code delay}. */
+    public void respondSlowly(String url, int status, Duration delay) {
+        scripts.computeIfAbsent(path(url), k -> new ArrayDeque<>()).add(new Reply(status, delay));
+    }
+
+    /** Every request to {@code url} fails with 500 until told otherwise. */
+    public void alwaysFail(String url) {
+        respond(url, java.util.stream.IntStream.generate(() -> 500).limit(1000).toArray());
+    }
+
+    public void recover(String url) {
+        scripts.remove(path(url));
+    }
+
+    public List<Received> requests(String url) {
+        String path = path(url);
+        return received.stream().filter(r -> r.endpoint().equals(path)).toList();
+    }
+
+    public List<Received> awaitRequests(String url, int count, Duration atMost) {
+        await().atMost(atMost).until(() -> requests(url).size() >= count);
+        return requests(url);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        Map<String, List<String>> headers = new TreeMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
+        String path = exchange.getRequestURI().getPath();
+        received.add(new Received(path, headers, body, Instant.now()));
+        Deque<Reply> script = scripts.get(path);
+        Reply reply = script == null ? null : script.poll();
+        if (reply == null) {
+            reply = new Reply(200, Duration.ZERO);
+        }
+        try {
+            Thread.sleep(reply.delay().toMillis()); // the receiver's own slowness, part of the scenario
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        byte[] answer = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+        try {
+            exchange.sendResponseHeaders(reply.status(), answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        } catch (IOException clientGone) {
+            // the sender gave up (timeout): nothing to answer
+        }
+    }
+
+    private static String path(String url) {
+        return java.net.URI.create(url).getPath();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
