@@ -54,35 +54,38 @@ public class DeliveryLedger {
                 .chain(deadLetters::announce);
     }
 
-    /** A success ends the delivery, even one parked while this attempt was in flight, and resets the streak. */
+    /**
+     * A success ends the delivery, even one parked while this attempt was in flight, and resets the streak.
+     * Locks are taken subscription first, then delivery, as everywhere else, so ledgers and deactivations
+     * cannot deadlock.
+     */
     private Uni<List<DeadLetterQueue.Parked>> succeeded(SqlConnection c, ClaimedDelivery d, AttemptResult result) {
-        return c.preparedQuery("update webhook_delivery set status = 'succeeded', attempts = attempts + 1, next_attempt_at = null, "
-                        + "last_response_status = $2, last_error = null where id = $1 and status in ('pending', 'dead') returning attempts")
-                .execute(Tuple.of(d.id(), result.responseStatus()))
+        return c.preparedQuery("update webhook_subscription set consecutive_failures = 0 where id = $1 and consecutive_failures <> 0")
+                .execute(Tuple.of(d.webhookId()))
+                .chain(() -> c.preparedQuery("update webhook_delivery set status = 'succeeded', attempts = attempts + 1, "
+                                + "next_attempt_at = null, last_response_status = $2, last_error = null "
+                                + "where id = $1 and status in ('pending', 'dead') returning attempts")
+                        .execute(Tuple.of(d.id(), result.responseStatus())))
                 .call(() -> c.preparedQuery("delete from dead_letter where id = $1").execute(Tuple.of(d.id())))
-                .call(() -> c.preparedQuery("update webhook_subscription set consecutive_failures = 0 where id = $1 and consecutive_failures <> 0")
-                        .execute(Tuple.of(d.webhookId())))
                 .chain(rows -> logAttempt(c, d, attemptNumber(rows, d), SUCCEEDED, result, null))
                 .replaceWith(List.of());
     }
 
+    /** The streak counts only while the subscription is active; the subscription row is locked first. */
     private Uni<List<DeadLetterQueue.Parked>> failed(SqlConnection c, ClaimedDelivery d, AttemptResult result) {
-        return c.preparedQuery("update webhook_delivery set attempts = attempts + 1, last_response_status = $2, last_error = $3 "
-                        + "where id = $1 and status = 'pending' returning attempts")
-                .execute(Tuple.of(d.id(), result.responseStatus(), result.failure()))
-                .chain(rows -> {
-                    int attempt = attemptNumber(rows, d);
-                    if (!rows.iterator().hasNext()) {
-                        // Parked or deleted while in flight: only the log learns of this attempt.
-                        return logAttempt(c, d, attempt, FAILED, result, null).replaceWith(List.<DeadLetterQueue.Parked>of());
-                    }
-                    return c.preparedQuery("update webhook_subscription set consecutive_failures = consecutive_failures + 1 "
-                                    + "where id = $1 and status = 'active' returning consecutive_failures")
-                            .execute(Tuple.of(d.webhookId()))
-                            .chain(streakRows -> {
-                                int failures = streakRows.iterator().hasNext() ? streakRows.iterator().next().getInteger(0) : 0;
-                                return afterFailure(c, d, result, attempt, failures);
-                            });
+        return c.preparedQuery("update webhook_subscription set consecutive_failures = consecutive_failures + 1 "
+                        + "where id = $1 and status = 'active' returning consecutive_failures")
+                .execute(Tuple.of(d.webhookId()))
+                .chain(streakRows -> {
+                    int failures = streakRows.iterator().hasNext() ? streakRows.iterator().next().getInteger(0) : 0;
+                    return c.preparedQuery("update webhook_delivery set attempts = attempts + 1, last_response_status = $2, "
+                                    + "last_error = $3 where id = $1 and status = 'pending' returning attempts")
+                            .execute(Tuple.of(d.id(), result.responseStatus(), result.failure()))
+                            .chain(rows -> rows.iterator().hasNext()
+                                    ? afterFailure(c, d, result, attemptNumber(rows, d), failures)
+                                    // Parked or deleted while in flight: only the log learns of this attempt.
+                                    : logAttempt(c, d, attemptNumber(rows, d), FAILED, result, null)
+                                            .replaceWith(List.<DeadLetterQueue.Parked>of()));
                 });
     }
 
