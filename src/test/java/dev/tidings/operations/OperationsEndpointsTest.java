@@ -53,6 +53,14 @@ class OperationsEndpointsTest {
                 .body("paths", hasKey("/orders/{id}/history"))
                 .body("paths", hasKey("/events"))
                 .body("paths", hasKey("/events/{eventId}"))
+                .body("paths", hasKey("/webhooks"))
+                .body("paths", hasKey("/webhooks/{id}"))
+                .body("paths", hasKey("/webhooks/{id}/secret/rotation"))
+                .body("paths", hasKey("/webhooks/{id}/test"))
+                .body("paths", hasKey("/webhooks/{id}/deliveries"))
+                .body("paths", hasKey("/dead-letters"))
+                .body("paths", hasKey("/dead-letters/{id}/replay"))
+                .body("paths", hasKey("/dead-letters/replay"))
                 .body("components.securitySchemes", hasKey("apiKey"));
     }
 }

@@ -6,12 +6,15 @@ import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import dev.tidings.support.Api;
 import dev.tidings.support.Orders;
+import dev.tidings.support.TestInfrastructure;
 import dev.tidings.support.WebhookReceiver;
 import dev.tidings.support.WebhookReceiver.Received;
 import dev.tidings.support.Webhooks;
 import dev.tidings.webhook.signing.WebhookSigner;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +69,21 @@ class WebhookDeliveryTest {
         assertThat(request.header("user-agent")).startsWith("Tidings/");
         JsonNode logged = JSON.readTree(Api.given().get("/events/{id}", event.get("eventId").asText()).then().extract().asString());
         assertThat(logged.get("event")).isEqualTo(event);
+    }
+
+    @Test
+    void aRecordRedeliveredByKafkaCreatesNoSecondDelivery() {
+        String url = receiver.newEndpoint();
+        Webhooks.subscribe(url, List.of("order.created"));
+        String orderId = Orders.place("redelivered");
+        Received original = receiver.awaitRequests(url, 1, PATIENCE).get(0);
+
+        // The same record once more, as after a relay crash between Kafka's ack and the commit.
+        try (KafkaCompanion kafka = new KafkaCompanion(TestInfrastructure.bootstrapServers())) {
+            kafka.produceStrings().fromRecords(new ProducerRecord<>("events.order", "order/" + orderId, original.body()))
+                    .awaitCompletion();
+        }
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> receiver.requests(url).size() == 1);
     }
 
     @Test
