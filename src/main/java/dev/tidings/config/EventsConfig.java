@@ -72,7 +72,16 @@ public interface EventsConfig {
     }
 
     interface Sse {
+        /** The :keepalive comment's period. */
         @WithDefault("15s")
         Duration heartbeatInterval();
+
+        /** Events a stream may have waiting for its client; a client that lets more pile up is disconnected. */
+        @WithDefault("1024")
+        int clientBuffer();
+
+        /** How often the live feed reads the log when no notification woke it. */
+        @WithDefault("1s")
+        Duration pollInterval();
     }
 }

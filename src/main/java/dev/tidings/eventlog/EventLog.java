@@ -20,7 +20,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class EventLog {
 
-    private static final String SELECT = "select sequence, envelope from outbox where sequence is not null";
+    private static final String SELECT = "select sequence, event_type, envelope from outbox where sequence is not null";
 
     private final Pool pool;
 
@@ -61,7 +61,13 @@ public class EventLog {
                 .map(rows -> rows.iterator().hasNext() ? entry(rows.iterator().next()) : null);
     }
 
+    /** The sequence of the newest event in the log, 0 when it is empty. */
+    public Uni<Long> head() {
+        return pool.query("select coalesce(max(sequence), 0) from outbox").execute()
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
     private static LogEntry entry(Row row) {
-        return new LogEntry(row.getLong("sequence"), row.getString("envelope"));
+        return new LogEntry(row.getLong("sequence"), row.getString("envelope"), row.getString("event_type"));
     }
 }

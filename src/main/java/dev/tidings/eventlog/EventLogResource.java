@@ -45,7 +45,8 @@ public class EventLogResource {
         return log.find(eventId).onItem().ifNull().failWith(() -> new ResourceNotFound("Event", eventId));
     }
 
-    static TypeFilter typeFilter(String types) {
+    /** Parses a {@code types} parameter; 400 for anything but type names and wildcards. */
+    public static TypeFilter typeFilter(String types) {
         if (types != null && Arrays.stream(types.split(",")).map(String::trim).filter(t -> !t.isEmpty())
                 .anyMatch(t -> !TypeFilter.isValidPattern(t))) {
             throw new InvalidRequest("types", "must be event types or wildcards such as order.* or *, comma-separated");

@@ -1,0 +1,53 @@
+package dev.tidings.sse;
+
+import dev.tidings.event.TypeFilter;
+import dev.tidings.eventlog.EventLog;
+import dev.tidings.eventlog.LogEntry;
+import io.smallrye.mutiny.Multi;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One client's stream: replay from the log after Last-Event-ID, then the live feed, with no gap and no
+ * duplicate. The live subscription is made before the replay starts, so every event the replay does
+ * not reach arrives live; at the seam, events the replay already sent are dropped by sequence.
+ */
+@ApplicationScoped
+public class EventStream {
+
+    private static final int REPLAY_PAGE = 500;
+
+    private final EventLog log;
+    private final LiveFeed feed;
+
+    public EventStream(EventLog log, LiveFeed feed) {
+        this.log = log;
+        this.feed = feed;
+    }
+
+    /** Events matching {@code types}, after {@code lastEventId} when given, else from now on. */
+    public Multi<LogEntry> open(TypeFilter types, Long lastEventId) {
+        LiveFeed.Listener live = feed.listen(types);
+        AtomicLong lastSent = new AtomicLong(lastEventId == null ? 0 : lastEventId);
+        Multi<LogEntry> replay = lastEventId == null ? Multi.createFrom().empty() : replay(types, lastEventId);
+        return Multi.createBy().concatenating().streams(replay, live.events())
+                .select().where(entry -> entry.sequence() > lastSent.get())
+                .invoke(entry -> lastSent.set(entry.sequence()))
+                .onTermination().invoke(live::close);
+    }
+
+    private Multi<LogEntry> replay(TypeFilter types, long after) {
+        AtomicLong cursor = new AtomicLong(after);
+        return Multi.createBy().repeating()
+                .uni(() -> log.after(types, null, cursor.get(), REPLAY_PAGE)
+                        .invoke(page -> {
+                            if (!page.isEmpty()) {
+                                cursor.set(page.get(page.size() - 1).sequence());
+                            }
+                        }))
+                .until(List::isEmpty)
+                .onItem().disjoint();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.tidings.sse;
+
+import dev.tidings.config.EventsConfig;
+import dev.tidings.eventlog.EventLogResource;
+import dev.tidings.eventlog.LogEntry;
+import dev.tidings.problem.InvalidRequest;
+import io.smallrye.mutiny.Multi;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.ResponseHeader;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+import java.time.Duration;
+
+/** The Server-Sent Events stream (CONTRACT §8). */
+@Path("/events/stream")
+@Tag(name = "Event stream")
+public class EventStreamResource {
+
+    private static final long RECONNECT_MILLIS = 3000;
+
+    private final EventStream stream;
+    private final Duration heartbeat;
+
+    public EventStreamResource(EventStream stream, EventsConfig config) {
+        this.stream = stream;
+        this.heartbeat = config.sse().heartbeatInterval();
+    }
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.TEXT_PLAIN)
+    @ResponseHeader(name = "Cache-Control", value = "no-cache")
+    @ResponseHeader(name = "X-Accel-Buffering", value = "no")
+    @Operation(summary = "Stream events live", description = "Each event: id = sequence, event = eventType, data = envelope. "
+            + "With Last-Event-ID (header or lastEventId parameter) the missed events are replayed first. "
+            + "Browsers may pass the API key as access_token.")
+    public Multi<OutboundSseEvent> stream(@Context Sse sse, @QueryParam("types") String types,
+                                         @HeaderParam("Last-Event-ID") String lastEventIdHeader,
+                                         @QueryParam("lastEventId") String lastEventIdParameter) {
+        Long lastEventId = lastEventId(lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParameter);
+        Multi<OutboundSseEvent> events = stream.open(EventLogResource.typeFilter(types), lastEventId)
+                .map(entry -> frame(sse, entry));
+        Multi<OutboundSseEvent> keepalives = Multi.createFrom().ticks().every(heartbeat)
+                .onOverflow().drop()
+                .map(tick -> sse.newEventBuilder().comment("keepalive").build());
+        OutboundSseEvent hello = sse.newEventBuilder().comment("connected").reconnectDelay(RECONNECT_MILLIS).build();
+        return Multi.createBy().concatenating().streams(
+                Multi.createFrom().item(hello),
+                Multi.createBy().merging().streams(events, keepalives));
+    }
+
+    private static OutboundSseEvent frame(Sse sse, LogEntry entry) {
+        return sse.newEventBuilder()
+                .id(Long.toString(entry.sequence()))
+                .name(entry.eventType())
+                .mediaType(MediaType.TEXT_PLAIN_TYPE)
+                .data(String.class, entry.event())
+                .build();
+    }
+
+    private static Long lastEventId(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            long id = Long.parseLong(value.trim());
+            if (id >= 0) {
+                return id;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw new InvalidRequest("Last-Event-ID", "must be the id (a sequence number) of an event received before");
+    }
+}

@@ -1,0 +1,115 @@
+package dev.tidings.sse;
+
+import dev.tidings.background.DrainLoop;
+import dev.tidings.background.PgNotifications;
+import dev.tidings.config.EventsConfig;
+import dev.tidings.event.TypeFilter;
+import dev.tidings.eventlog.EventLog;
+import dev.tidings.eventlog.LogEntry;
+import dev.tidings.relay.OutboxRelay;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import io.smallrye.mutiny.subscription.Cancellable;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The one live feed of this instance: follows the event log by sequence (woken by the relay's
+ * notification, polling as a fallback) and hands each new event, in sequence order, to every open
+ * stream whose filter wants it. One database read serves all connections.
+ *
+ * <p>Each stream gets a bounded buffer; a client too slow to drain it overflows it and is disconnected
+ * (it reconnects with Last-Event-ID and loses nothing) instead of growing the heap.
+ */
+@ApplicationScoped
+public class LiveFeed {
+
+
+    private final EventLog log;
+    private final PgNotifications notifications;
+    private final EventsConfig config;
+    private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
+    /** Half a client buffer per read: a client that keeps up never overflows on one burst. */
+    private final int page;
+    private final DrainLoop loop = new DrainLoop("SSE live feed", this::readNew);
+    private volatile long position = -1;
+    private Cancellable ticks;
+
+    public LiveFeed(EventLog log, PgNotifications notifications, EventsConfig config, MeterRegistry registry) {
+        this.log = log;
+        this.notifications = notifications;
+        this.config = config;
+        this.page = Math.max(1, config.sse().clientBuffer() / 2);
+        registry.gaugeCollectionSize("events.sse.connections", List.of(), listeners);
+    }
+
+    /** A stream's subscription to the feed: buffers from the moment it is made. */
+    final class Listener {
+        private final TypeFilter types;
+        private final UnicastProcessor<LogEntry> buffer;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        private Listener(TypeFilter types) {
+            this.types = types;
+            this.buffer = UnicastProcessor.create(new ArrayBlockingQueue<>(config.sse().clientBuffer()), this::close);
+        }
+
+        Multi<LogEntry> events() {
+            return buffer;
+        }
+
+        void close() {
+            if (closed.compareAndSet(false, true)) {
+                listeners.remove(this);
+            }
+        }
+
+        private void offer(LogEntry entry) {
+            if (!closed.get() && types.matches(entry.eventType())) {
+                buffer.onNext(entry); // a full buffer fails the stream: the client is too slow
+            }
+        }
+    }
+
+    Listener listen(TypeFilter types) {
+        Listener listener = new Listener(types);
+        listeners.add(listener);
+        return listener;
+    }
+
+    void start(@Observes StartupEvent startup) {
+        notifications.listen(OutboxRelay.PUBLISHED_CHANNEL, loop::wake);
+        ticks = Multi.createFrom().ticks().every(config.sse().pollInterval()).onOverflow().drop().subscribe().with(tick -> loop.wake());
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        if (ticks != null) {
+            ticks.cancel();
+        }
+        listeners.forEach(listener -> listener.buffer.onComplete());
+    }
+
+    /** Reads what the log gained since the last read and broadcasts it, oldest first. */
+    private Uni<Void> readNew() {
+        if (position < 0) {
+            return log.head().invoke(head -> position = head).replaceWithVoid();
+        }
+        return log.after(TypeFilter.ALL, null, position, page).chain(entries -> {
+            for (LogEntry entry : entries) {
+                listeners.forEach(listener -> listener.offer(entry));
+                position = entry.sequence();
+            }
+            return entries.size() == page ? readNew() : Uni.createFrom().voidItem();
+        });
+    }
+}

@@ -1,0 +1,123 @@
+package dev.tidings.sse;
+
+import dev.tidings.support.Api;
+import dev.tidings.support.Database;
+import dev.tidings.support.Orders;
+import dev.tidings.support.SseClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Many writers, reconnecting readers, slow readers and many connections (client buffer 256 in tests). */
+@QuarkusTest
+class EventStreamLoadTest {
+
+    private static final Map<String, String> AUTH = EventStreamTest.AUTH;
+
+    /**
+     * While six writers commit concurrently, a client that drops its connection every few events and
+     * reconnects with Last-Event-ID sees every event exactly once, in sequence order.
+     */
+    @Test
+    void aClientReconnectingUnderConcurrentWritesSeesEveryEventOnceInOrder() throws Exception {
+        long start = Database.count("select coalesce(max(sequence), 0) from outbox");
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Future<?>> writers = new ArrayList<>();
+        for (int w = 0; w < 6; w++) {
+            writers.add(pool.submit(() -> {
+                for (int i = 0; i < 10; i++) {
+                    Orders.pay(Orders.place("sse-stress"));
+                }
+            }));
+        }
+        List<Long> seen = new ArrayList<>();
+        String lastEventId = Long.toString(start);
+        int connections = 0;
+        while (writers.stream().anyMatch(w -> !w.isDone()) || seen.size() < expectedSince(start)) {
+            connections++;
+            try (SseClient client = SseClient.connect(RestAssured.port, "/events/stream",
+                    Map.of("Authorization", "Bearer " + Api.KEY, "Last-Event-ID", lastEventId))) {
+                List<SseClient.Frame> events = client.eventsWithin(7, Duration.ofSeconds(2));
+                int take = Math.min(7, events.size());
+                for (SseClient.Frame frame : events.subList(0, take)) {
+                    seen.add(Long.parseLong(frame.id()));
+                }
+                if (take > 0) {
+                    lastEventId = events.get(take - 1).id();
+                }
+            }
+        }
+        for (Future<?> writer : writers) {
+            writer.get();
+        }
+        pool.shutdown();
+        long end = Database.count("select max(sequence) from outbox");
+        List<Long> expected = new ArrayList<>();
+        for (long s = start + 1; s <= end; s++) {
+            expected.add(s);
+        }
+        assertThat(connections).isGreaterThan(5);
+        assertThat(seen).containsExactlyElementsOf(expected);
+    }
+
+    /** Events in the log after {@code start}, once the relay has published everything committed. */
+    private static long expectedSince(long start) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> Database.count("select count(*) from outbox where sequence is null") == 0);
+        return Database.count("select count(*) from outbox where sequence > ?", start);
+    }
+
+    @Test
+    void aClientThatCannotKeepUpIsDisconnectedWhileAFastOneKeepsReceiving() throws Exception {
+        try (SseClient fast = SseClient.connect(RestAssured.port, "/events/stream?types=bulk.*", AUTH);
+             SseClient slow = SseClient.connectWithoutReading(RestAssured.port, "/events/stream?types=bulk.*", AUTH)) {
+            int events = 1500;
+            // Large events, straight into the outbox: the relay publishes them as it does any other.
+            Database.execute("""
+                    with bulk as (select gen_random_uuid() as id, i, now() as at from generate_series(1, %d) as i)
+                    insert into outbox (event_id, event_type, version, source, subject, occurred_at, envelope)
+                    select id, 'bulk.loaded', 1, 'tests', 'bulk/' || i, at, json_build_object('eventId', id,
+                      'eventType', 'bulk.loaded', 'version', 1,
+                      'timestamp', to_char(at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                      'source', 'tests', 'subject', 'bulk/' || i, 'data', json_build_object('filler', repeat('x', 8000)))::text
+                    from bulk""".formatted(events));
+
+            assertThat(fast.awaitEvents(events, Duration.ofSeconds(60)).size()).isGreaterThanOrEqualTo(events);
+            assertThat(fast.ended()).isFalse();
+            assertThat(slow.serverClosed(Duration.ofSeconds(20))).as("the slow client was disconnected").isTrue();
+        }
+    }
+
+    @Test
+    void theConnectionGaugeReturnsToItsBaselineAfterClientsLeave() throws Exception {
+        double baseline = connectionsGauge();
+        List<SseClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                clients.add(SseClient.connect(RestAssured.port, "/events/stream", AUTH));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> connectionsGauge() >= baseline + 50);
+        } finally {
+            for (SseClient client : clients) {
+                client.close();
+            }
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> connectionsGauge() == baseline);
+    }
+
+    private static double connectionsGauge() {
+        String metrics = RestAssured.get("/q/metrics").then().extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("events_sse_connections")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow();
+    }
+}
