@@ -37,7 +37,8 @@ class OperationsEndpointsTest {
         RestAssured.given().get("/q/metrics").then()
                 .body(containsString("events_outbox_pending"))
                 .body(containsString("events_outbox_lag_seconds"))
-                .body(containsString("events_relay_delay_seconds"));
+                .body(containsString("events_relay_delay_seconds"))
+                .body(containsString("events_sse_connections"));
     }
 
     @Test
@@ -53,6 +54,7 @@ class OperationsEndpointsTest {
                 .body("paths", hasKey("/orders/{id}/history"))
                 .body("paths", hasKey("/events"))
                 .body("paths", hasKey("/events/{eventId}"))
+                .body("paths", hasKey("/events/stream"))
                 .body("paths", hasKey("/webhooks"))
                 .body("paths", hasKey("/webhooks/{id}"))
                 .body("paths", hasKey("/webhooks/{id}/secret/rotation"))
