@@ -13,10 +13,12 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import io.smallrye.mutiny.subscription.BackPressureFailure;
 import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -28,8 +30,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * notification, polling as a fallback) and hands each new event, in sequence order, to every open
  * stream whose filter wants it. One database read serves all connections.
  *
- * <p>Each stream gets a bounded buffer; a client too slow to drain it overflows it and is disconnected
- * (it reconnects with Last-Event-ID and loses nothing) instead of growing the heap.
+ * <p>Each stream gets a bounded buffer, and the feed reads half a buffer at a time. Before reading on,
+ * it waits until every buffer is at most half full again; a client that has not made that room within
+ * {@link #SLOW_CLIENT_PATIENCE} is disconnected as too slow (it reconnects with Last-Event-ID and loses
+ * nothing). So bursts reach fast clients whole, and no client grows the heap.
  */
 @ApplicationScoped
 public class LiveFeed {
@@ -38,6 +42,9 @@ public class LiveFeed {
     private final EventLog log;
     private final PgNotifications notifications;
     private final EventsConfig config;
+    static final Duration SLOW_CLIENT_PATIENCE = Duration.ofSeconds(2);
+    private static final Duration ROOM_CHECK = Duration.ofMillis(20);
+
     private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
     /** Half a client buffer per read: a client that keeps up never overflows on one burst. */
     private final int page;
@@ -56,12 +63,20 @@ public class LiveFeed {
     /** A stream's subscription to the feed: buffers from the moment it is made. */
     final class Listener {
         private final TypeFilter types;
-        private final UnicastProcessor<LogEntry> buffer;
+        private final ArrayBlockingQueue<LogEntry> queue = new ArrayBlockingQueue<>(config.sse().clientBuffer());
+        private final UnicastProcessor<LogEntry> buffer = UnicastProcessor.create(queue, this::close);
         private final AtomicBoolean closed = new AtomicBoolean();
 
         private Listener(TypeFilter types) {
             this.types = types;
-            this.buffer = UnicastProcessor.create(new ArrayBlockingQueue<>(config.sse().clientBuffer()), this::close);
+        }
+
+        private boolean crowded() {
+            return queue.size() > page;
+        }
+
+        private void disconnectAsTooSlow() {
+            buffer.onError(new BackPressureFailure("The client does not keep up with the stream"));
         }
 
         Multi<LogEntry> events() {
@@ -109,7 +124,20 @@ public class LiveFeed {
                 listeners.forEach(listener -> listener.offer(entry));
                 position = entry.sequence();
             }
-            return entries.size() == page ? readNew() : Uni.createFrom().voidItem();
+            return entries.size() == page ? waitForRoom().chain(this::readNew) : Uni.createFrom().voidItem();
         });
+    }
+
+    /** Waits until every buffer can take another page; disconnects the clients that cannot make room in time. */
+    private Uni<Void> waitForRoom() {
+        if (listeners.stream().noneMatch(Listener::crowded)) {
+            return Uni.createFrom().voidItem();
+        }
+        return Multi.createFrom().ticks().every(ROOM_CHECK)
+                .select().where(tick -> listeners.stream().noneMatch(Listener::crowded))
+                .toUni()
+                .ifNoItem().after(SLOW_CLIENT_PATIENCE).recoverWithItem(0L)
+                .invoke(() -> listeners.stream().filter(Listener::crowded).forEach(Listener::disconnectAsTooSlow))
+                .replaceWithVoid();
     }
 }
