@@ -50,7 +50,7 @@ public class EventStreamResource {
         Long lastEventId = lastEventId(lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParameter);
         Multi<OutboundSseEvent> events = stream.open(EventLogResource.typeFilter(types), lastEventId)
                 .map(entry -> frame(sse, entry));
-        Multi<OutboundSseEvent> keepalives = Multi.createFrom().ticks().every(heartbeat)
+        Multi<OutboundSseEvent> keepalives = Multi.createFrom().ticks().startingAfter(heartbeat).every(heartbeat)
                 .onOverflow().drop()
                 .map(tick -> sse.newEventBuilder().comment("keepalive").build());
         OutboundSseEvent hello = sse.newEventBuilder().comment("connected").reconnectDelay(RECONNECT_MILLIS).build();
@@ -63,7 +63,6 @@ public class EventStreamResource {
         return sse.newEventBuilder()
                 .id(Long.toString(entry.sequence()))
                 .name(entry.eventType())
-                .mediaType(MediaType.TEXT_PLAIN_TYPE)
                 .data(String.class, entry.event())
                 .build();
     }

@@ -43,6 +43,7 @@ class EventStreamTest {
             assertThat(frame.id()).isEqualTo(logged.get("sequence").asText());
             assertThat(envelope).isEqualTo(logged.get("event"));
             assertThat(client.frames().get(0).retry()).isEqualTo(3000L);
+            assertThat(client.unknownFields()).isEmpty();
         }
     }
 

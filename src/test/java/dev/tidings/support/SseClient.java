@@ -36,6 +36,7 @@ public final class SseClient implements AutoCloseable {
     private final int status;
     private final Map<String, String> headers;
     private final List<Frame> frames = new CopyOnWriteArrayList<>();
+    private final List<String> unknownFields = new CopyOnWriteArrayList<>();
     private volatile boolean ended;
 
     private SseClient(Socket socket, InputStream in, int status, Map<String, String> headers) {
@@ -95,6 +96,11 @@ public final class SseClient implements AutoCloseable {
 
     public List<Frame> frames() {
         return frames;
+    }
+
+    /** Field names outside the SSE specification (id, event, data, retry) that the server sent. */
+    public List<String> unknownFields() {
+        return unknownFields;
     }
 
     public List<Frame> events() {
@@ -170,7 +176,7 @@ public final class SseClient implements AutoCloseable {
                         case "event" -> event = value;
                         case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
                         case "retry" -> retry = Long.parseLong(value);
-                        default -> { }
+                        default -> unknownFields.add(field);
                     }
                 }
             }
