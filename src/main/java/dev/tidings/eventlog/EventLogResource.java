@@ -6,13 +6,21 @@ import dev.tidings.paging.PageParameters;
 import dev.tidings.problem.InvalidRequest;
 import dev.tidings.problem.ResourceNotFound;
 import io.smallrye.mutiny.Uni;
+import dev.tidings.event.EventEnvelope;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.resteasy.reactive.RestResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.Arrays;
@@ -25,9 +33,25 @@ import java.util.UUID;
 public class EventLogResource {
 
     private final EventLog log;
+    private final EventPublishing publishing;
 
-    public EventLogResource(EventLog log) {
+    public EventLogResource(EventLog log, EventPublishing publishing) {
         this.log = log;
+        this.publishing = publishing;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Publish a custom event of a registered type", description = "202 with the envelope; 422 for an unknown "
+            + "type or data that fails the schema; a deprecated version is accepted with a Deprecation header (RFC 9745).")
+    @APIResponse(responseCode = "202", content = @Content(schema = @Schema(implementation = EventEnvelope.class)))
+    public Uni<RestResponse<EventEnvelope>> publish(@NotNull EventPublishing.PublishEvent request) {
+        return publishing.publish(request).map(published -> {
+            RestResponse.ResponseBuilder<EventEnvelope> response = RestResponse.ResponseBuilder
+                    .<EventEnvelope>create(RestResponse.Status.ACCEPTED).entity(published.envelope());
+            published.deprecatedAt().ifPresent(at -> response.header("Deprecation", "@" + at.getEpochSecond()));
+            return response.build();
+        });
     }
 
     @GET

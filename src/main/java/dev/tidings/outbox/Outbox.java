@@ -6,6 +6,7 @@ import dev.tidings.config.EventsConfig;
 import dev.tidings.event.EventEnvelope;
 import dev.tidings.event.TimeOrderedIds;
 import dev.tidings.event.Timestamps;
+import dev.tidings.schema.EventTypeRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -20,7 +21,7 @@ import java.time.ZoneOffset;
  * SQL client one. It never opens or commits a transaction itself: the event becomes visible exactly
  * when the caller's state change commits.
  *
- * <p>Before inserting, it takes a transaction-scoped advisory lock on the subject: writers of one
+ * <p>Every event is validated against the registered schema of its type and version first. Then it takes a transaction-scoped advisory lock on the subject: writers of one
  * subject run one after the other until commit, so the identity ids of a subject's rows follow commit
  * order and the relay publishes them to Kafka in that order.
  */
@@ -33,10 +34,12 @@ public class Outbox {
             values ($1, $2, $3, $4, $5, $6, $7)""";
 
     private final ObjectMapper json;
+    private final EventTypeRegistry registry;
     private final String source;
 
-    public Outbox(ObjectMapper json, EventsConfig config) {
+    public Outbox(ObjectMapper json, EventTypeRegistry registry, EventsConfig config) {
         this.json = json;
+        this.registry = registry;
         this.source = config.source();
     }
 
@@ -44,7 +47,7 @@ public class Outbox {
     public Uni<EventEnvelope> append(EventDraft draft) {
         EventEnvelope envelope = envelope(draft);
         OutboxEvent row = row(envelope);
-        return Panache.getSession()
+        return validate(draft).chain(Panache::getSession)
                 .chain(session -> session.createNativeQuery(LOCK_SUBJECT.replace("$1", ":subject"))
                         .setParameter("subject", draft.subject())
                         .getSingleResult())
@@ -56,12 +59,17 @@ public class Outbox {
     public Uni<EventEnvelope> append(SqlConnection connection, EventDraft draft) {
         EventEnvelope envelope = envelope(draft);
         OutboxEvent row = row(envelope);
-        return connection.preparedQuery(LOCK_SUBJECT).execute(Tuple.of(draft.subject()))
+        return validate(draft).chain(() -> connection.preparedQuery(LOCK_SUBJECT).execute(Tuple.of(draft.subject())))
                 .chain(() -> connection.preparedQuery(INSERT).execute(Tuple.tuple()
                         .addUUID(row.eventId).addString(row.eventType).addInteger(row.version).addString(row.source)
                         .addString(row.subject).addOffsetDateTime(row.occurredAt.atOffset(ZoneOffset.UTC))
                         .addString(row.envelope)))
                 .replaceWith(envelope);
+    }
+
+    /** Nothing enters the outbox that its schema refuses: a bug that produces invalid data fails here, loudly. */
+    private Uni<Void> validate(EventDraft draft) {
+        return registry.validate(draft.eventType(), draft.version(), draft.data().toString());
     }
 
     /** A new envelope for the draft: fresh id, the time now, this service as source. */

@@ -4,39 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * The versions of the built-in event types, and the explicit conversions that let a subscriber pinned
+ * The explicit conversions between versions of the built-in event types, which let a subscriber pinned
  * to an older version receive that version's representation of a newer event.
  */
 @ApplicationScoped
 public class EventVersions {
 
-    private static final Map<String, List<Integer>> BUILT_IN = Map.of(
-            "order.created", List.of(1, 2),
-            "order.updated", List.of(1),
-            "order.payment_received", List.of(1),
-            "order.shipped", List.of(1),
-            "order.delivered", List.of(1),
-            "order.cancelled", List.of(1),
-            "webhook.disabled", List.of(1),
-            "webhook.test", List.of(1));
-
     /** One step down per entry: "type@v" converts data of version v to version v - 1. */
     private static final Map<String, UnaryOperator<JsonNode>> DOWNGRADES = Map.of(
             "order.created@2", EventVersions::orderCreatedV2ToV1);
-
-    public boolean isKnown(String eventType, int version) {
-        return BUILT_IN.getOrDefault(eventType, List.of()).contains(version);
-    }
-
-    public List<Integer> versions(String eventType) {
-        return BUILT_IN.getOrDefault(eventType, List.of());
-    }
 
     /**
      * The data of {@code eventType} version {@code from} as version {@code to}, stepping down one

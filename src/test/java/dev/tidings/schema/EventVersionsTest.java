@@ -28,11 +28,4 @@ class EventVersionsTest {
         assertThat(versions.convert("order.shipped", 2, 1, json.readTree("{}"))).isEmpty();
         assertThat(versions.convert("order.created", 2, 2, json.readTree("{\"a\":1}"))).isPresent();
     }
-
-    @Test
-    void builtInVersionsAreKnown() {
-        assertThat(versions.versions("order.created")).containsExactly(1, 2);
-        assertThat(versions.isKnown("order.created", 3)).isFalse();
-        assertThat(versions.isKnown("webhook.disabled", 1)).isTrue();
-    }
 }

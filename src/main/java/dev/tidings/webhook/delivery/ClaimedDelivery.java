@@ -5,6 +5,6 @@ import java.util.Map;
 import java.util.UUID;
 
 /** A due delivery the worker has leased: where it goes, what it carries, how it is signed. */
-record ClaimedDelivery(UUID id, UUID webhookId, UUID eventId, String eventType, int attemptsBefore, String url,
+record ClaimedDelivery(UUID id, UUID webhookId, UUID eventId, String eventType, int version, int attemptsBefore, String url,
                        Map<String, Integer> versions, String envelope, List<String> secrets) {
 }

@@ -2,6 +2,7 @@ package dev.tidings.webhook.delivery;
 
 import dev.tidings.background.DrainLoop;
 import dev.tidings.config.EventsConfig;
+import dev.tidings.schema.EventTypeRegistry;
 import dev.tidings.webhook.subscription.WebhookRepository;
 import dev.tidings.webhook.subscription.WebhookSubscription;
 import io.quarkus.runtime.ShutdownEvent;
@@ -19,6 +20,7 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -41,7 +43,7 @@ public class DeliveryWorker {
             update webhook_delivery d set next_attempt_at = now() + make_interval(secs => $2)
             from due where d.id = due.id returning d.id""";
     private static final String LOAD = """
-            select d.id, d.webhook_id, d.event_id, d.event_type, d.attempts, s.url, s.versions, o.envelope
+            select d.id, d.webhook_id, d.event_id, d.event_type, o.version, d.attempts, s.url, s.versions, o.envelope
             from webhook_delivery d
             join webhook_subscription s on s.id = d.webhook_id and s.status = 'active'
             join outbox o on o.event_id = d.event_id
@@ -52,18 +54,20 @@ public class DeliveryWorker {
     private final WebhookSender sender;
     private final DeliveryLedger ledger;
     private final PinnedRepresentation representation;
+    private final EventTypeRegistry registry;
     private final int concurrency;
     private final double leaseSeconds;
     private final DrainLoop loop = new DrainLoop("Webhook delivery", this::deliverDue);
     private Cancellable ticks;
 
     public DeliveryWorker(Pool pool, WebhookRepository subscriptions, WebhookSender sender, DeliveryLedger ledger,
-                          PinnedRepresentation representation, EventsConfig config) {
+                          PinnedRepresentation representation, EventTypeRegistry registry, EventsConfig config) {
         this.pool = pool;
         this.subscriptions = subscriptions;
         this.sender = sender;
         this.ledger = ledger;
         this.representation = representation;
+        this.registry = registry;
         this.concurrency = config.webhooks().concurrency();
         this.leaseSeconds = DeliveryLedger.lease(config.webhooks().timeout()).toMillis() / 1000.0;
     }
@@ -92,8 +96,11 @@ public class DeliveryWorker {
     }
 
     private Uni<Void> attempt(ClaimedDelivery delivery) {
-        String body = representation.body(delivery.envelope(), delivery.eventType(), delivery.versions());
-        return sender.send(delivery.url(), delivery.eventId().toString(), body, delivery.secrets())
+        PinnedRepresentation.Body body = representation.body(delivery.envelope(), delivery.eventType(), delivery.version(),
+                delivery.versions());
+        return registry.deprecatedAt(delivery.eventType(), body.version())
+                .chain(deprecated -> sender.send(delivery.url(), delivery.eventId().toString(), body.json(), delivery.secrets(),
+                        deprecated.map(at -> Map.of("deprecation", "@" + at.getEpochSecond())).orElse(Map.of())))
                 .chain(result -> ledger.record(delivery, result))
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("Recording delivery %s failed; it is attempted again when its lease ends: %s", delivery.id(), failure);
@@ -117,7 +124,7 @@ public class DeliveryWorker {
             List<UUID> webhookIds = loaded.stream().map(row -> row.getUUID("webhook_id")).distinct().toList();
             return subscriptions.signingSecrets(webhookIds).map(secrets -> loaded.stream().map(row -> new ClaimedDelivery(
                     row.getUUID("id"), row.getUUID("webhook_id"), row.getUUID("event_id"), row.getString("event_type"),
-                    row.getInteger("attempts"), row.getString("url"),
+                    row.getInteger("version"), row.getInteger("attempts"), row.getString("url"),
                     WebhookSubscription.versions(row.getJsonObject("versions")), row.getString("envelope"),
                     secrets.getOrDefault(row.getUUID("webhook_id"), List.of()))).toList());
         });
@@ -126,7 +133,7 @@ public class DeliveryWorker {
     /** Kept for the test ping, which shares the sender and the log but nothing else. */
     public Uni<AttemptResult> sendOnce(UUID webhookId, String url, UUID eventId, String eventType, String body) {
         return subscriptions.signingSecrets(List.of(webhookId))
-                .chain(secrets -> sender.send(url, eventId.toString(), body, secrets.getOrDefault(webhookId, List.of())))
+                .chain(secrets -> sender.send(url, eventId.toString(), body, secrets.getOrDefault(webhookId, List.of()), Map.of()))
                 .call(result -> ledger.recordTest(webhookId, eventId, eventType, result));
     }
 }

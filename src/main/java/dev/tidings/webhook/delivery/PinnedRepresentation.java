@@ -24,23 +24,23 @@ public class PinnedRepresentation {
         this.versions = versions;
     }
 
-    public String body(String envelope, String eventType, Map<String, Integer> pinned) {
+    /** What is sent: the body and the version it carries. */
+    public record Body(String json, int version) {
+    }
+
+    public Body body(String envelope, String eventType, int published, Map<String, Integer> pinned) {
         Integer wanted = pinned.get(eventType);
-        if (wanted == null) {
-            return envelope;
+        if (wanted == null || wanted >= published) {
+            return new Body(envelope, published);
         }
         try {
             ObjectNode event = (ObjectNode) json.readTree(envelope);
-            int published = event.get("version").asInt();
-            if (wanted >= published) {
-                return envelope;
-            }
             return versions.convert(eventType, published, wanted, event.get("data")).map(data -> {
                 ObjectNode converted = event.deepCopy();
                 converted.put("version", wanted);
                 converted.set("data", data);
-                return write(converted);
-            }).orElse(envelope);
+                return new Body(write(converted), wanted);
+            }).orElse(new Body(envelope, published));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored envelope is not JSON", e);
         }

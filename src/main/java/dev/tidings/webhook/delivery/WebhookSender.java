@@ -20,6 +20,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -49,7 +50,7 @@ public class WebhookSender {
                 .setKeepAlive(true));
     }
 
-    public Uni<AttemptResult> send(String url, String messageId, String body, List<String> secrets) {
+    public Uni<AttemptResult> send(String url, String messageId, String body, List<String> secrets, Map<String, String> extraHeaders) {
         Instant attemptedAt = Timestamps.now();
         long started = System.nanoTime();
         return targets.resolve(url)
@@ -66,6 +67,7 @@ public class WebhookSender {
                             .putHeader(WebhookSigner.HEADER_ID, messageId)
                             .putHeader(WebhookSigner.HEADER_TIMESTAMP, Long.toString(timestamp))
                             .putHeader(WebhookSigner.HEADER_SIGNATURE, WebhookSigner.signature(messageId, timestamp, body, secrets));
+                    extraHeaders.forEach(request::putHeader);
                     return client.request(request)
                             .chain(req -> req.send(Buffer.buffer(body)))
                             .chain(response -> response.body().map(ignored -> response.statusCode()));

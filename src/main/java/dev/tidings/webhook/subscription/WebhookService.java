@@ -12,7 +12,7 @@ import dev.tidings.outbox.Outbox;
 import dev.tidings.problem.InvalidRequest;
 import dev.tidings.problem.Problem;
 import dev.tidings.problem.ResourceNotFound;
-import dev.tidings.schema.EventVersions;
+import dev.tidings.schema.EventTypeRegistry;
 import dev.tidings.webhook.deadletter.DeadLetterQueue;
 import dev.tidings.webhook.signing.WebhookSigner;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -37,19 +37,19 @@ public class WebhookService {
     private final WebhookRepository repository;
     private final Pool pool;
     private final TargetResolver targets;
-    private final EventVersions versions;
+    private final EventTypeRegistry registry;
     private final Deactivation deactivation;
     private final DeadLetterQueue deadLetters;
     private final Outbox outbox;
     private final ObjectMapper json;
     private final Duration rotationOverlap;
 
-    public WebhookService(WebhookRepository repository, TargetResolver targets, EventVersions versions, Deactivation deactivation,
+    public WebhookService(WebhookRepository repository, TargetResolver targets, EventTypeRegistry registry, Deactivation deactivation,
                           DeadLetterQueue deadLetters, Outbox outbox, ObjectMapper json, EventsConfig config) {
         this.repository = repository;
         this.pool = repository.pool();
         this.targets = targets;
-        this.versions = versions;
+        this.registry = registry;
         this.deactivation = deactivation;
         this.deadLetters = deadLetters;
         this.outbox = outbox;
@@ -63,8 +63,7 @@ public class WebhookService {
 
     public Uni<WebhookView> create(WebhookRequests.CreateWebhook request) {
         List<String> types = validTypes(request.eventTypes());
-        Map<String, Integer> pins = validVersions(request.versions());
-        return checkedUrl(request.url()).chain(() -> {
+        return checkedUrl(request.url()).chain(() -> validVersions(request.versions())).chain(pins -> {
             WebhookSubscription subscription = new WebhookSubscription(TimeOrderedIds.next(), request.url(), types,
                     request.description(), pins, WebhookSubscription.Status.ACTIVE, 0, Timestamps.now());
             String secret = WebhookSigner.newSecret();
@@ -84,9 +83,9 @@ public class WebhookService {
     /** Applies the changes; disabling works as the automatic rule does, re-enabling resets the streak. */
     public Uni<WebhookSubscription> update(UUID id, WebhookRequests.UpdateWebhook request) {
         List<String> types = request.eventTypes() == null ? null : validTypes(request.eventTypes());
-        Map<String, Integer> pins = request.versions() == null ? null : validVersions(request.versions());
         Uni<Void> urlCheck = request.url() == null ? Uni.createFrom().voidItem() : checkedUrl(request.url());
-        return urlCheck.chain(() -> pool.withTransaction(c -> repository.findForUpdate(c, id)
+        return urlCheck.chain(() -> request.versions() == null ? Uni.createFrom().<Map<String, Integer>>nullItem()
+                : validVersions(request.versions())).chain(pins -> pool.withTransaction(c -> repository.findForUpdate(c, id)
                         .onItem().ifNull().failWith(() -> new ResourceNotFound("Webhook", id))
                         .chain(current -> {
                             WebhookSubscription changed = new WebhookSubscription(id,
@@ -152,20 +151,24 @@ public class WebhookService {
         return patterns.stream().map(String::trim).distinct().toList();
     }
 
-    private Map<String, Integer> validVersions(Map<String, Integer> requested) {
-        if (requested == null) {
-            return Map.of();
+    /** Pins name registered versions of exact types. */
+    private Uni<Map<String, Integer>> validVersions(Map<String, Integer> requested) {
+        if (requested == null || requested.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
         }
-        List<Problem.FieldError> errors = new ArrayList<>();
-        requested.forEach((type, version) -> {
-            if (!EventType.isValid(type) || version == null || !versions.isKnown(type, version)) {
-                errors.add(new Problem.FieldError("versions." + type,
-                        "must be a known version of a known event type (" + type + ": " + versions.versions(type) + ")"));
+        return registry.versions(requested.keySet()).map(known -> {
+            List<Problem.FieldError> errors = new ArrayList<>();
+            requested.forEach((type, version) -> {
+                List<Integer> versions = known.getOrDefault(type, List.of());
+                if (!EventType.isValid(type) || version == null || !versions.contains(version)) {
+                    errors.add(new Problem.FieldError("versions." + type,
+                            "must be a registered version of a registered event type (" + type + ": " + versions + ")"));
+                }
+            });
+            if (!errors.isEmpty()) {
+                throw new InvalidRequest(errors);
             }
+            return new LinkedHashMap<>(requested);
         });
-        if (!errors.isEmpty()) {
-            throw new InvalidRequest(errors);
-        }
-        return new LinkedHashMap<>(requested);
     }
 }
