@@ -3,7 +3,10 @@ package dev.tidings.background;
 import io.smallrye.mutiny.Uni;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -20,6 +23,7 @@ public final class DrainLoop {
     private final String name;
     private final Supplier<Uni<Void>> drain;
     private final AtomicInteger state = new AtomicInteger(IDLE);
+    private volatile boolean stopped;
 
     public DrainLoop(String name, Supplier<Uni<Void>> drain) {
         this.name = name;
@@ -27,6 +31,9 @@ public final class DrainLoop {
     }
 
     public void wake() {
+        if (stopped) {
+            return;
+        }
         if (state.getAndUpdate(s -> s == IDLE ? RUNNING : RUNNING_AND_WOKEN) == IDLE) {
             run();
         }
@@ -41,7 +48,28 @@ public final class DrainLoop {
                 });
     }
 
+    public boolean isStopped() {
+        return stopped;
+    }
+
+    /**
+     * For a graceful shutdown: no new run starts, and the caller waits (on the shutdown thread, never an
+     * event loop) until the current run ends or {@code patience} runs out. Answers whether it ended.
+     */
+    public boolean stopAndAwaitIdle(Duration patience) {
+        stopped = true;
+        Instant deadline = Instant.now().plus(patience);
+        while (state.get() != IDLE && Instant.now().isBefore(deadline)) {
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+        return state.get() == IDLE;
+    }
+
     private void afterRun() {
+        if (stopped) {
+            state.set(IDLE);
+            return;
+        }
         if (!state.compareAndSet(RUNNING, IDLE)) {
             state.set(RUNNING);
             run();

@@ -9,7 +9,9 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +34,7 @@ public class OutboxRelay {
 
     /** Tells SSE streams and other listeners that the log grew; the payload is the last sequence. */
     public static final String PUBLISHED_CHANNEL = "events_published";
+    private static final Duration SHUTDOWN_PATIENCE = Duration.ofSeconds(10);
 
     private static final String LOCK_CURSOR = "select last_sequence from relay_cursor where id = 1 for update skip locked";
     private static final String CLAIM = """
@@ -59,6 +62,11 @@ public class OutboxRelay {
     /** Called by {@link RelayTriggers}: drain now, or once more if a drain is running. */
     public void wake() {
         loop.wake();
+    }
+
+    /** On SIGTERM: let the batch in flight commit, so another replica does not publish it again. */
+    void stop(@Observes ShutdownEvent shutdown) {
+        loop.stopAndAwaitIdle(SHUTDOWN_PATIENCE);
     }
 
     private Uni<Void> drainUntilEmpty() {

@@ -21,7 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Attempts due deliveries: a Mutiny pipeline that claims due rows with {@code FOR UPDATE SKIP LOCKED}
@@ -57,6 +59,8 @@ public class DeliveryWorker {
     private final EventTypeRegistry registry;
     private final int concurrency;
     private final double leaseSeconds;
+    private final Duration timeout;
+    private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final DrainLoop loop = new DrainLoop("Webhook delivery", this::deliverDue);
     private Cancellable ticks;
 
@@ -69,16 +73,29 @@ public class DeliveryWorker {
         this.representation = representation;
         this.registry = registry;
         this.concurrency = config.webhooks().concurrency();
-        this.leaseSeconds = DeliveryLedger.lease(config.webhooks().timeout()).toMillis() / 1000.0;
+        this.timeout = config.webhooks().timeout();
+        this.leaseSeconds = DeliveryLedger.lease(timeout).toMillis() / 1000.0;
     }
 
     void start(@Observes StartupEvent startup) {
         ticks = Multi.createFrom().ticks().every(POLL_INTERVAL).onOverflow().drop().subscribe().with(tick -> wake());
     }
 
+    /**
+     * On SIGTERM: claim nothing more and let the attempts in flight finish and be recorded (they end
+     * within the timeout), so another replica does not repeat them; whatever is still leased after that
+     * is released at once instead of waiting for its lease to run out.
+     */
     void stop(@Observes ShutdownEvent shutdown) {
         if (ticks != null) {
             ticks.cancel();
+        }
+        loop.stopAndAwaitIdle(timeout.plusSeconds(2));
+        if (!inFlight.isEmpty()) {
+            // The shutdown thread may block; nothing else is left to run on it.
+            pool.preparedQuery("update webhook_delivery set next_attempt_at = now() where id = any($1) and status = 'pending'")
+                    .execute(Tuple.of(inFlight.toArray(UUID[]::new)))
+                    .await().atMost(Duration.ofSeconds(5));
         }
     }
 
@@ -96,6 +113,7 @@ public class DeliveryWorker {
     }
 
     private Uni<Void> attempt(ClaimedDelivery delivery) {
+        inFlight.add(delivery.id());
         PinnedRepresentation.Body body = representation.body(delivery.envelope(), delivery.eventType(), delivery.version(),
                 delivery.versions());
         return registry.deprecatedAt(delivery.eventType(), body.version())
@@ -105,10 +123,14 @@ public class DeliveryWorker {
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("Recording delivery %s failed; it is attempted again when its lease ends: %s", delivery.id(), failure);
                     return null;
-                });
+                })
+                .eventually(() -> inFlight.remove(delivery.id()));
     }
 
     private Uni<List<ClaimedDelivery>> claim() {
+        if (loop.isStopped()) {
+            return Uni.createFrom().item(List.of());
+        }
         return pool.withTransaction(c -> c.preparedQuery(CLAIM).execute(Tuple.of(concurrency, leaseSeconds)))
                 .chain(rows -> {
                     List<UUID> ids = new ArrayList<>();
