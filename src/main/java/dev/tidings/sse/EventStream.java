@@ -27,6 +27,11 @@ public class EventStream {
         this.feed = feed;
     }
 
+    /** This instance's heartbeat, which ends with the streams when the instance shuts down. */
+    public Multi<Long> heartbeats() {
+        return feed.heartbeats();
+    }
+
     /** Events matching {@code types}, after {@code lastEventId} when given, else from now on. */
     public Multi<LogEntry> open(TypeFilter types, Long lastEventId) {
         LiveFeed.Listener live = feed.listen(types);

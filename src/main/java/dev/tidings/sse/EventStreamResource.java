@@ -1,6 +1,5 @@
 package dev.tidings.sse;
 
-import dev.tidings.config.EventsConfig;
 import dev.tidings.eventlog.EventLogResource;
 import dev.tidings.eventlog.LogEntry;
 import dev.tidings.problem.InvalidRequest;
@@ -19,7 +18,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseHeader;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
-import java.time.Duration;
 
 /** The Server-Sent Events stream (CONTRACT §8). */
 @Path("/events/stream")
@@ -29,11 +27,9 @@ public class EventStreamResource {
     private static final long RECONNECT_MILLIS = 3000;
 
     private final EventStream stream;
-    private final Duration heartbeat;
 
-    public EventStreamResource(EventStream stream, EventsConfig config) {
+    public EventStreamResource(EventStream stream) {
         this.stream = stream;
-        this.heartbeat = config.sse().heartbeatInterval();
     }
 
     @GET
@@ -50,9 +46,7 @@ public class EventStreamResource {
         Long lastEventId = lastEventId(lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParameter);
         Multi<OutboundSseEvent> events = stream.open(EventLogResource.typeFilter(types), lastEventId)
                 .map(entry -> frame(sse, entry));
-        Multi<OutboundSseEvent> keepalives = Multi.createFrom().ticks().startingAfter(heartbeat).every(heartbeat)
-                .onOverflow().drop()
-                .map(tick -> sse.newEventBuilder().comment("keepalive").build());
+        Multi<OutboundSseEvent> keepalives = stream.heartbeats().map(tick -> sse.newEventBuilder().comment("keepalive").build());
         OutboundSseEvent hello = sse.newEventBuilder().comment("connected").reconnectDelay(RECONNECT_MILLIS).build();
         return Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(hello),

@@ -8,10 +8,12 @@ import dev.tidings.eventlog.EventLog;
 import dev.tidings.eventlog.LogEntry;
 import dev.tidings.relay.OutboxRelay;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.smallrye.mutiny.subscription.BackPressureFailure;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -49,8 +51,10 @@ public class LiveFeed {
     /** Half a client buffer per read: a client that keeps up never overflows on one burst. */
     private final int page;
     private final DrainLoop loop = new DrainLoop("SSE live feed", this::readNew);
+    private final BroadcastProcessor<Long> heartbeats = BroadcastProcessor.create();
     private volatile long position = -1;
     private Cancellable ticks;
+    private Cancellable heartbeatTicks;
 
     public LiveFeed(EventLog log, PgNotifications notifications, EventsConfig config, MeterRegistry registry) {
         this.log = log;
@@ -105,12 +109,36 @@ public class LiveFeed {
     void start(@Observes StartupEvent startup) {
         notifications.listen(OutboxRelay.PUBLISHED_CHANNEL, loop::wake);
         ticks = Multi.createFrom().ticks().every(config.sse().pollInterval()).onOverflow().drop().subscribe().with(tick -> loop.wake());
+        Duration heartbeat = config.sse().heartbeatInterval();
+        heartbeatTicks = Multi.createFrom().ticks().startingAfter(heartbeat).every(heartbeat).onOverflow().drop()
+                .subscribe().with(heartbeats::onNext);
+    }
+
+    /** One heartbeat for all streams of this instance; it completes when the instance shuts down. */
+    Multi<Long> heartbeats() {
+        return heartbeats.onOverflow().drop();
+    }
+
+    /**
+     * When shutdown begins (before the HTTP server waits for open requests), every stream completes, so
+     * its client reconnects with Last-Event-ID, to another replica, and graceful shutdown is not held up.
+     */
+    void endStreams(@Observes ShutdownDelayInitiatedEvent shutdownBegins) {
+        endStreams();
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
         if (ticks != null) {
             ticks.cancel();
         }
+        endStreams();
+    }
+
+    private void endStreams() {
+        if (heartbeatTicks != null) {
+            heartbeatTicks.cancel();
+        }
+        heartbeats.onComplete();
         listeners.forEach(listener -> listener.buffer.onComplete());
     }
 
