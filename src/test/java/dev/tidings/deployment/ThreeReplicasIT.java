@@ -9,7 +9,6 @@ import dev.tidings.support.ServiceProcess;
 import dev.tidings.support.SseClient;
 import dev.tidings.support.TestInfrastructure;
 import dev.tidings.support.WebhookReceiver;
-import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +63,7 @@ class ThreeReplicasIT {
              KafkaRecords orderTopic = KafkaRecords.of("events.order")) {
             long start = Database.count("select coalesce(max(sequence), 0) from outbox");
             String url = receiver.newEndpoint();
-            as(a).body(Map.of("url", url, "eventTypes", List.of("order.*"))).post("/webhooks").then().statusCode(201);
+            a.request().body(Map.of("url", url, "eventTypes", List.of("order.*"))).post("/webhooks").then().statusCode(201);
             Map<String, String> auth = Map.of("Authorization", "Bearer " + Api.KEY);
             SseClient streamA = SseClient.connect(a.port(), "/events/stream", auth);
             SseClient streamB = SseClient.connect(b.port(), "/events/stream", auth);
@@ -160,7 +159,7 @@ class ThreeReplicasIT {
         RuntimeException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return request.apply(as(alive.get((turn + attempt) % alive.size())));
+                return request.apply(alive.get((turn + attempt) % alive.size()).request());
             } catch (RuntimeException refused) {
                 last = refused;
             }
@@ -194,10 +193,5 @@ class ThreeReplicasIT {
             }
         }
         return gaps;
-    }
-
-    private static RequestSpecification as(ServiceProcess instance) {
-        return RestAssured.given().baseUri(instance.baseUri()).header("Authorization", "Bearer " + Api.KEY)
-                .contentType("application/json");
     }
 }

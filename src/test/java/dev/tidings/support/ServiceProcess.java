@@ -57,6 +57,12 @@ public final class ServiceProcess implements AutoCloseable {
         return port;
     }
 
+    /** An authenticated JSON request to this instance. */
+    public io.restassured.specification.RequestSpecification request() {
+        return io.restassured.RestAssured.given().baseUri(baseUri()).header("Authorization", "Bearer " + Api.KEY)
+                .contentType("application/json");
+    }
+
     private void awaitHealthy(String healthPath) {
         HttpClient client = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {

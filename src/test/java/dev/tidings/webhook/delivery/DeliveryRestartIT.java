@@ -5,13 +5,12 @@ import dev.tidings.support.Orders;
 import dev.tidings.support.ServiceProcess;
 import dev.tidings.support.TestInfrastructure;
 import dev.tidings.support.WebhookReceiver;
-import io.restassured.RestAssured;
-import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -37,9 +36,9 @@ class DeliveryRestartIT {
             receiver.respondSlowly(url, 200, Duration.ofSeconds(3));
             String webhookId;
             try (ServiceProcess doomed = ServiceProcess.start(environment, 0, "/q/health/ready", LOG)) {
-                webhookId = as(doomed).body(Map.of("url", url, "eventTypes", List.of("order.created"))).post("/webhooks")
+                webhookId = doomed.request().body(Map.of("url", url, "eventTypes", List.of("order.created"))).post("/webhooks")
                         .then().statusCode(201).extract().path("id");
-                as(doomed).body(Orders.newOrder("restart")).post("/orders").then().statusCode(201);
+                doomed.request().body(Orders.newOrder("restart")).post("/orders").then().statusCode(201);
                 receiver.awaitRequests(url, 1, Duration.ofSeconds(30));
                 doomed.kill(); // mid-attempt: the receiver is still "working" on it
             }
@@ -47,7 +46,7 @@ class DeliveryRestartIT {
                 List<WebhookReceiver.Received> requests = receiver.awaitRequests(url, 2, Duration.ofSeconds(60));
                 assertThat(requests.get(1).header("webhook-id")).isEqualTo(requests.get(0).header("webhook-id"));
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                        as(successor).get("/webhooks/{id}/deliveries", webhookId).then()
+                        successor.request().get("/webhooks/{id}/deliveries", webhookId).then()
                                 .body("items[0].status", org.hamcrest.Matchers.equalTo("succeeded")));
             }
         }
@@ -56,31 +55,30 @@ class DeliveryRestartIT {
     @Test
     void aRetryThatFellDueWhileTheServiceWasDownIsMadeAfterRestart() throws Exception {
         Map<String, String> environment = new java.util.HashMap<>(TwoInstancesIT.environment());
-        environment.put("EVENTS_WEBHOOKS_RETRY_SCHEDULE", "2s");
+        environment.put("EVENTS_WEBHOOKS_RETRY_SCHEDULE", "15s");
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             String url = receiver.newEndpoint();
             receiver.respond(url, 500);
             String webhookId;
+            Instant due;
             try (ServiceProcess first = ServiceProcess.start(environment, 0, "/q/health/ready", LOG)) {
-                webhookId = as(first).body(Map.of("url", url, "eventTypes", List.of("order.created"))).post("/webhooks")
+                webhookId = first.request().body(Map.of("url", url, "eventTypes", List.of("order.created"))).post("/webhooks")
                         .then().statusCode(201).extract().path("id");
-                as(first).body(Orders.newOrder("down")).post("/orders").then().statusCode(201);
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(first).get("/webhooks/{id}/deliveries", webhookId)
+                first.request().body(Orders.newOrder("down")).post("/orders").then().statusCode(201);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> first.request().get("/webhooks/{id}/deliveries", webhookId)
                         .then().body("items[0].status", org.hamcrest.Matchers.equalTo("failed")));
+                due = Instant.parse(first.request().get("/webhooks/{id}/deliveries", webhookId).then().extract().path("items[0].nextAttemptAt"));
                 first.stop();
             }
-            // While nothing runs, the retry falls due.
-            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> receiver.requests(url).size() == 1);
+            assertThat(Instant.now()).as("the service stopped before the retry was due").isBefore(due);
+            // While nothing runs, the retry falls due; nobody attempts it.
+            await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(due.plusSeconds(1)));
+            assertThat(receiver.requests(url)).hasSize(1);
             try (ServiceProcess second = ServiceProcess.start(environment, 0, "/q/health/ready", LOG)) {
                 receiver.awaitRequests(url, 2, Duration.ofSeconds(30));
-                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(second).get("/webhooks/{id}/deliveries", webhookId)
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> second.request().get("/webhooks/{id}/deliveries", webhookId)
                         .then().body("items[0].status", org.hamcrest.Matchers.equalTo("succeeded")));
             }
         }
-    }
-
-    private static RequestSpecification as(ServiceProcess instance) {
-        return RestAssured.given().baseUri(instance.baseUri()).header("Authorization", "Bearer " + Api.KEY)
-                .contentType("application/json");
     }
 }

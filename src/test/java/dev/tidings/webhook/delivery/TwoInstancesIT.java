@@ -5,8 +5,6 @@ import dev.tidings.support.Orders;
 import dev.tidings.support.ServiceProcess;
 import dev.tidings.support.TestInfrastructure;
 import dev.tidings.support.WebhookReceiver;
-import io.restassured.RestAssured;
-import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -48,15 +46,15 @@ class TwoInstancesIT {
              ServiceProcess first = ServiceProcess.start(environment(), 0, "/q/health/ready", LOG);
              ServiceProcess second = ServiceProcess.start(environment(), 0, "/q/health/ready", LOG)) {
             String url = receiver.newEndpoint();
-            as(first).body(Map.of("url", url, "eventTypes", List.of("order.*"))).post("/webhooks").then().statusCode(201);
+            first.request().body(Map.of("url", url, "eventTypes", List.of("order.*"))).post("/webhooks").then().statusCode(201);
 
             List<ServiceProcess> instances = List.of(first, second);
             for (int i = 0; i < 60; i++) {
                 ServiceProcess instance = instances.get(i % 2);
-                String id = as(instance).body(Orders.newOrder("two-instances")).post("/orders").then().statusCode(201)
+                String id = instance.request().body(Orders.newOrder("two-instances")).post("/orders").then().statusCode(201)
                         .extract().path("id");
                 if (i % 3 == 0) {
-                    as(instances.get((i + 1) % 2)).body(Map.of("amount", 25.50, "reference", "r" + i))
+                    instances.get((i + 1) % 2).request().body(Map.of("amount", 25.50, "reference", "r" + i))
                             .post("/orders/{id}/payments", id).then().statusCode(200);
                 }
             }
@@ -69,12 +67,7 @@ class TwoInstancesIT {
             assertThat(perEvent).hasSize(expected);
             assertThat(perEvent.values()).containsOnly(1L);
             Set<String> eventIds = perEvent.keySet();
-            eventIds.forEach(eventId -> as(second).get("/events/{id}", eventId).then().statusCode(200));
+            eventIds.forEach(eventId -> second.request().get("/events/{id}", eventId).then().statusCode(200));
         }
-    }
-
-    private static RequestSpecification as(ServiceProcess instance) {
-        return RestAssured.given().baseUri(instance.baseUri()).header("Authorization", "Bearer " + Api.KEY)
-                .contentType("application/json");
     }
 }
