@@ -1,6 +1,7 @@
 package dev.tidings.config;
 
 import dev.tidings.support.ServiceProcess;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Outside dev mode the packaged service refuses to start without an API key, and says which key is missing. */
+@Tag("processes")
 class MissingApiKeyIT {
 
     @Test

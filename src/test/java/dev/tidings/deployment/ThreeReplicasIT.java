@@ -11,6 +11,7 @@ import dev.tidings.support.TestInfrastructure;
 import dev.tidings.support.WebhookReceiver;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * subscriber exactly once, and every replica's SSE stream is complete and gap-free (the stopped
  * replica's client resumes on another replica with Last-Event-ID).
  */
+@Tag("processes")
 class ThreeReplicasIT {
 
     private static final Path LOG = Path.of("target", "three-replicas-it.log");

@@ -8,6 +8,7 @@ import dev.tidings.support.ServiceProcess;
 import dev.tidings.support.TestInfrastructure;
 import io.restassured.RestAssured;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
@@ -28,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * reach (events wait in the outbox, a batch is in flight) and once under load; after a restart every
  * order whose creation was acknowledged has its event on Kafka and in the log.
  */
+@Tag("processes")
 class RelayCrashIT {
 
     private static final Path LOG = Path.of("target", "relay-crash-it.log");

@@ -5,6 +5,7 @@ import dev.tidings.problem.Conflict;
 import dev.tidings.problem.ResourceNotFound;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -102,6 +103,8 @@ public class DeadLetterQueue {
         return refreshWaiting();
     }
 
+    /** Other replicas park and replay too: the gauge is re-read from the table regularly. */
+    @Scheduled(every = "10s", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     public Uni<Void> refreshWaiting() {
         return pool.query("select count(*) from dead_letter").execute()
                 .invoke(rows -> waiting.set(rows.iterator().next().getLong(0))).replaceWithVoid();

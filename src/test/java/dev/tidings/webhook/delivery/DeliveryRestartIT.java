@@ -1,11 +1,11 @@
 package dev.tidings.webhook.delivery;
 
-import dev.tidings.support.Api;
 import dev.tidings.support.Orders;
 import dev.tidings.support.ServiceProcess;
 import dev.tidings.support.TestInfrastructure;
 import dev.tidings.support.WebhookReceiver;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Deliveries survive the death of the process that owned them. */
+@Tag("processes")
 class DeliveryRestartIT {
 
     private static final Path LOG = Path.of("target", "delivery-restart-it.log");

@@ -1,11 +1,11 @@
 package dev.tidings.webhook.delivery;
 
-import dev.tidings.support.Api;
 import dev.tidings.support.Orders;
 import dev.tidings.support.ServiceProcess;
 import dev.tidings.support.TestInfrastructure;
 import dev.tidings.support.WebhookReceiver;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -24,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * consumer group and the workers' row claims split the work, and every event reaches the subscriber
  * exactly once.
  */
+@Tag("processes")
 class TwoInstancesIT {
 
     private static final Path LOG = Path.of("target", "two-instances-it.log");
