@@ -7,7 +7,6 @@ import dev.tidings.event.EventEnvelope;
 import dev.tidings.event.TimeOrderedIds;
 import dev.tidings.event.Timestamps;
 import dev.tidings.schema.EventTypeRegistry;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -21,14 +20,13 @@ import java.time.ZoneOffset;
  * SQL client one. It never opens or commits a transaction itself: the event becomes visible exactly
  * when the caller's state change commits.
  *
- * <p>Every event is validated against the registered schema of its type and version first. Then it takes a transaction-scoped advisory lock on the subject: writers of one
- * subject run one after the other until commit, so the identity ids of a subject's rows follow commit
- * order and the relay publishes them to Kafka in that order.
+ * <p>Every event is validated against the registered schema of its type and version first. Per-subject
+ * commit order is kept by the outbox table itself (migration V4): its insert trigger locks the subject
+ * until commit before drawing the row's id, so the relay, publishing in id order, keeps that order.
  */
 @ApplicationScoped
 public class Outbox {
 
-    private static final String LOCK_SUBJECT = "select 1 from pg_advisory_xact_lock(hashtext($1))";
     private static final String INSERT = """
             insert into outbox (event_id, event_type, version, source, subject, occurred_at, envelope)
             values ($1, $2, $3, $4, $5, $6, $7)""";
@@ -47,19 +45,14 @@ public class Outbox {
     public Uni<EventEnvelope> append(EventDraft draft) {
         EventEnvelope envelope = envelope(draft);
         OutboxEvent row = row(envelope);
-        return validate(draft).chain(Panache::getSession)
-                .chain(session -> session.createNativeQuery(LOCK_SUBJECT.replace("$1", ":subject"))
-                        .setParameter("subject", draft.subject())
-                        .getSingleResult())
-                .chain(() -> row.persist())
-                .replaceWith(envelope);
+        return validate(draft).chain(() -> row.persist()).replaceWith(envelope);
     }
 
     /** Joins the transaction open on {@code connection}. */
     public Uni<EventEnvelope> append(SqlConnection connection, EventDraft draft) {
         EventEnvelope envelope = envelope(draft);
         OutboxEvent row = row(envelope);
-        return validate(draft).chain(() -> connection.preparedQuery(LOCK_SUBJECT).execute(Tuple.of(draft.subject())))
+        return validate(draft)
                 .chain(() -> connection.preparedQuery(INSERT).execute(Tuple.tuple()
                         .addUUID(row.eventId).addString(row.eventType).addInteger(row.version).addString(row.source)
                         .addString(row.subject).addOffsetDateTime(row.occurredAt.atOffset(ZoneOffset.UTC))
