@@ -48,6 +48,20 @@ public final class WebhookReceiver implements AutoCloseable {
         this.server = server;
     }
 
+    private static WebhookReceiver shared;
+
+    /** One receiver for the whole test run (every test uses endpoints of its own); it stops with the JVM. */
+    public static synchronized WebhookReceiver shared() {
+        if (shared == null) {
+            try {
+                shared = start();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return shared;
+    }
+
     public static WebhookReceiver start() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         WebhookReceiver receiver = new WebhookReceiver(server);

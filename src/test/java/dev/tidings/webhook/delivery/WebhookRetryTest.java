@@ -8,9 +8,7 @@ import dev.tidings.support.WebhookReceiver.Received;
 import dev.tidings.support.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -30,21 +28,11 @@ class WebhookRetryTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PATIENCE = Duration.ofSeconds(30);
-    private static WebhookReceiver receiver;
-
-    @BeforeAll
-    static void startReceiver() throws Exception {
-        receiver = WebhookReceiver.start();
-    }
+    private static final WebhookReceiver receiver = WebhookReceiver.shared();
 
     @AfterEach
     void deleteSubscriptions() {
         Webhooks.deleteAll();
-    }
-
-    @AfterAll
-    static void stopReceiver() {
-        receiver.close();
     }
 
     @Test
