@@ -53,6 +53,7 @@ public class LiveFeed {
     private final DrainLoop loop = new DrainLoop("SSE live feed", this::readNew);
     private final BroadcastProcessor<Long> heartbeats = BroadcastProcessor.create();
     private volatile long position = -1;
+    private volatile boolean ending;
     private Cancellable ticks;
     private Cancellable heartbeatTicks;
 
@@ -103,6 +104,9 @@ public class LiveFeed {
     Listener listen(TypeFilter types) {
         Listener listener = new Listener(types);
         listeners.add(listener);
+        if (ending) {
+            listener.buffer.onComplete(); // shutting down: the client is to reconnect elsewhere
+        }
         return listener;
     }
 
@@ -135,6 +139,7 @@ public class LiveFeed {
     }
 
     private void endStreams() {
+        ending = true;
         if (heartbeatTicks != null) {
             heartbeatTicks.cancel();
         }
