@@ -1,9 +1,7 @@
 package dev.tidings.eventlog;
 
-import dev.tidings.event.TypeFilter;
 import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
-import dev.tidings.problem.InvalidRequest;
 import dev.tidings.problem.ResourceNotFound;
 import io.smallrye.mutiny.Uni;
 import dev.tidings.event.EventEnvelope;
@@ -23,7 +21,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.util.Arrays;
 import java.util.UUID;
 
 /** The event log over HTTP (CONTRACT §4): pages by sequence, filtered by type and subject. */
@@ -58,7 +55,7 @@ public class EventLogResource {
     @Operation(summary = "Read the event log", description = "Ordered by sequence; 'after' takes any sequence, 'next' is the last item's.")
     public Uni<Page<LogEntry>> list(@QueryParam("types") String types, @QueryParam("subject") String subject,
                                     @QueryParam("after") String after, @QueryParam("limit") String limit) {
-        return log.page(typeFilter(types), subject == null || subject.isBlank() ? null : subject,
+        return log.page(PageParameters.types(types, "types"), subject == null || subject.isBlank() ? null : subject,
                 PageParameters.afterSequence(after), PageParameters.limit(limit));
     }
 
@@ -67,14 +64,5 @@ public class EventLogResource {
     @Operation(summary = "Get one event of the log")
     public Uni<LogEntry> get(@PathParam("eventId") UUID eventId) {
         return log.find(eventId).onItem().ifNull().failWith(() -> new ResourceNotFound("Event", eventId));
-    }
-
-    /** Parses a {@code types} parameter; 400 for anything but type names and wildcards. */
-    public static TypeFilter typeFilter(String types) {
-        if (types != null && Arrays.stream(types.split(",")).map(String::trim).filter(t -> !t.isEmpty())
-                .anyMatch(t -> !TypeFilter.isValidPattern(t))) {
-            throw new InvalidRequest("types", "must be event types or wildcards such as order.* or *, comma-separated");
-        }
-        return TypeFilter.parse(types);
     }
 }

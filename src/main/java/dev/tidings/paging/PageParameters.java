@@ -1,10 +1,11 @@
 package dev.tidings.paging;
 
+import dev.tidings.event.TypeFilter;
 import dev.tidings.problem.InvalidRequest;
 
 import java.util.UUID;
 
-/** Parses the {@code limit} and {@code after} query parameters shared by every list endpoint. */
+/** Parses the query parameters shared by list endpoints: {@code limit}, {@code after} and type filters. */
 public final class PageParameters {
 
     public static final int DEFAULT_LIMIT = 100;
@@ -42,6 +43,17 @@ public final class PageParameters {
             // answered below
         }
         throw new InvalidRequest("after", "must be a sequence number (a non-negative integer)");
+    }
+
+    /** Comma-separated event types and wildcards ({@code order.*}, {@code *}); absent means every type. */
+    public static TypeFilter types(String value, String field) {
+        TypeFilter filter = TypeFilter.parse(value);
+        boolean valid = value == null || java.util.Arrays.stream(value.split(",")).map(String::trim)
+                .filter(t -> !t.isEmpty()).allMatch(TypeFilter::isValidPattern);
+        if (!valid) {
+            throw new InvalidRequest(field, "must be event types or wildcards such as order.* or *, comma-separated");
+        }
+        return filter;
     }
 
     public static UUID afterId(String value) {

@@ -34,7 +34,7 @@ public class KafkaPublisher {
         this.topicPrefix = config.kafka().topicPrefix();
     }
 
-    public String topicOf(String eventType) {
+    private String topicOf(String eventType) {
         return topicPrefix + EventType.resource(eventType);
     }
 

@@ -1,6 +1,6 @@
 package dev.tidings.sse;
 
-import dev.tidings.eventlog.EventLogResource;
+import dev.tidings.paging.PageParameters;
 import dev.tidings.eventlog.LogEntry;
 import dev.tidings.problem.InvalidRequest;
 import io.smallrye.mutiny.Multi;
@@ -44,7 +44,7 @@ public class EventStreamResource {
                                          @HeaderParam("Last-Event-ID") String lastEventIdHeader,
                                          @QueryParam("lastEventId") String lastEventIdParameter) {
         Long lastEventId = lastEventId(lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParameter);
-        Multi<OutboundSseEvent> events = stream.open(EventLogResource.typeFilter(types), lastEventId)
+        Multi<OutboundSseEvent> events = stream.open(PageParameters.types(types, "types"), lastEventId)
                 .map(entry -> frame(sse, entry));
         Multi<OutboundSseEvent> keepalives = stream.heartbeats().map(tick -> sse.newEventBuilder().comment("keepalive").build());
         OutboundSseEvent hello = sse.newEventBuilder().comment("connected").reconnectDelay(RECONNECT_MILLIS).build();

@@ -1,6 +1,5 @@
 package dev.tidings.webhook.deadletter;
 
-import dev.tidings.event.TypeFilter;
 import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
 import dev.tidings.problem.InvalidRequest;
@@ -18,7 +17,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
-import java.util.List;
 import java.util.UUID;
 
 /** The dead-letter queue over HTTP (CONTRACT §7). */
@@ -47,7 +45,7 @@ public class DeadLetterResource {
     public Uni<Page<DeadLetterView>> list(@QueryParam("webhookId") String webhookId, @QueryParam("eventType") String eventType,
                                           @QueryParam("limit") String limit, @QueryParam("after") String after) {
         int size = PageParameters.limit(limit);
-        return queue.list(webhookId(webhookId), types(eventType), PageParameters.afterId(after), size + 1)
+        return queue.list(webhookId(webhookId), PageParameters.types(eventType, "eventType"), PageParameters.afterId(after), size + 1)
                 .map(rows -> Page.of(rows, size, row -> row, row -> row.id().toString()));
     }
 
@@ -65,7 +63,7 @@ public class DeadLetterResource {
     @Operation(summary = "Replay every matching dead letter", description = "Entries of disabled subscriptions are skipped and not counted.")
     public Uni<Replayed> replayMatching(ReplayFilter filter) {
         ReplayFilter f = filter == null ? new ReplayFilter(null, null) : filter;
-        return queue.replayMatching(f.webhookId(), types(f.eventType())).map(Replayed::new);
+        return queue.replayMatching(f.webhookId(), PageParameters.types(f.eventType(), "eventType")).map(Replayed::new);
     }
 
     private static UUID webhookId(String value) {
@@ -77,15 +75,5 @@ public class DeadLetterResource {
         } catch (IllegalArgumentException e) {
             throw new InvalidRequest("webhookId", "must be a subscription id");
         }
-    }
-
-    private static TypeFilter types(String eventType) {
-        if (eventType == null || eventType.isBlank()) {
-            return TypeFilter.ALL;
-        }
-        if (!TypeFilter.isValidPattern(eventType.trim())) {
-            throw new InvalidRequest("eventType", "must be an event type or a wildcard such as order.*");
-        }
-        return TypeFilter.of(List.of(eventType.trim()));
     }
 }

@@ -3,6 +3,7 @@ package dev.tidings.webhook.delivery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tidings.event.TimeOrderedIds;
+import dev.tidings.event.TypeFilter;
 import dev.tidings.webhook.subscription.WebhookRepository;
 import dev.tidings.webhook.subscription.WebhookSubscription;
 import io.smallrye.mutiny.Uni;
@@ -15,7 +16,9 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -62,6 +65,8 @@ public class DeliveryFanout {
     }
 
     private List<Delivery> deliveries(List<String> envelopes, List<WebhookSubscription> active) {
+        Map<WebhookSubscription, TypeFilter> filters = new LinkedHashMap<>();
+        active.forEach(subscription -> filters.put(subscription, TypeFilter.of(subscription.eventTypes())));
         List<Delivery> deliveries = new ArrayList<>();
         for (String envelope : envelopes) {
             JsonNode event = parse(envelope);
@@ -71,11 +76,11 @@ public class DeliveryFanout {
             String type = event.path("eventType").asText();
             Instant happened = Instant.parse(event.path("timestamp").asText());
             UUID eventId = UUID.fromString(event.path("eventId").asText());
-            for (WebhookSubscription subscription : active) {
-                if (subscription.wants(type) && !happened.isBefore(subscription.createdAt())) {
+            filters.forEach((subscription, filter) -> {
+                if (filter.matches(type) && !happened.isBefore(subscription.createdAt())) {
                     deliveries.add(new Delivery(subscription.id(), eventId, type));
                 }
-            }
+            });
         }
         return deliveries;
     }

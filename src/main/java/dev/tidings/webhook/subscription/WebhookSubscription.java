@@ -1,6 +1,5 @@
 package dev.tidings.webhook.subscription;
 
-import dev.tidings.event.TypeFilter;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 
@@ -25,10 +24,6 @@ public record WebhookSubscription(UUID id, String url, List<String> eventTypes, 
     }
 
     static final String COLUMNS = "id, url, event_types, description, versions, status, consecutive_failures, created_at";
-
-    public boolean wants(String eventType) {
-        return TypeFilter.of(eventTypes).matches(eventType);
-    }
 
     static WebhookSubscription of(Row row) {
         return new WebhookSubscription(row.getUUID("id"), row.getString("url"),

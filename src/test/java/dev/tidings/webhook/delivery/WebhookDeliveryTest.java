@@ -155,6 +155,8 @@ class WebhookDeliveryTest {
             assertThat(attempt).containsEntry("eventId", eventId).containsEntry("eventType", "webhook.test")
                     .containsEntry("status", "succeeded").containsEntry("attempt", 1).containsEntry("responseStatus", 200);
             assertThat(attempt.get("nextAttemptAt")).isNull();
+            assertThat(attempt.keySet()).containsExactlyInAnyOrder("deliveryId", "eventId", "eventType", "attempt", "status",
+                    "responseStatus", "durationMs", "error", "attemptedAt", "nextAttemptAt");
         }));
         Api.given().get("/events/{id}", eventId).then().statusCode(404);
     }
