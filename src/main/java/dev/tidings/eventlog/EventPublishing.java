@@ -1,18 +1,19 @@
 package dev.tidings.eventlog;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tidings.event.BuiltInEventType;
 import dev.tidings.event.EventEnvelope;
 import dev.tidings.event.EventType;
 import dev.tidings.outbox.EventDraft;
 import dev.tidings.outbox.Outbox;
 import dev.tidings.problem.Conflict;
 import dev.tidings.problem.InvalidRequest;
-import dev.tidings.schema.BuiltInEventTypes;
-import dev.tidings.schema.EventTypeRegistry;
+import dev.tidings.schema.Deprecations;
+import dev.tidings.schema.EventTypeCatalogue;
 import dev.tidings.schema.UnknownEventType;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
@@ -29,14 +30,14 @@ public class EventPublishing {
 
     private static final Pattern SUBJECT = Pattern.compile("[a-z][a-z0-9_]*/[^\\s]+");
 
-    private final EventTypeRegistry registry;
+    private final EventTypeCatalogue catalogue;
+    private final Deprecations deprecations;
     private final Outbox outbox;
-    private final Pool pool;
 
-    public EventPublishing(EventTypeRegistry registry, Outbox outbox, Pool pool) {
-        this.registry = registry;
+    public EventPublishing(EventTypeCatalogue catalogue, Deprecations deprecations, Outbox outbox) {
+        this.catalogue = catalogue;
+        this.deprecations = deprecations;
         this.outbox = outbox;
-        this.pool = pool;
     }
 
     @RegisterForReflection
@@ -47,11 +48,12 @@ public class EventPublishing {
     public record Published(EventEnvelope envelope, Optional<Instant> deprecatedAt) {
     }
 
+    @WithTransaction
     public Uni<Published> publish(PublishEvent request) {
         if (request.eventType() == null || !EventType.isValid(request.eventType())) {
             throw new UnknownEventType("eventType must name a registered event type such as invoice.paid.");
         }
-        if (BuiltInEventTypes.isReserved(request.eventType())) {
+        if (BuiltInEventType.isReserved(request.eventType())) {
             throw new Conflict("Built-in events (order.*, webhook.*) are emitted by the service only.");
         }
         if (request.subject() == null || request.subject().length() > 255 || !SUBJECT.matcher(request.subject()).matches()) {
@@ -65,10 +67,9 @@ public class EventPublishing {
         }
         Uni<Integer> version = request.version() != null
                 ? Uni.createFrom().item(request.version())
-                : registry.latestVersion(request.eventType());
-        return version.chain(v -> pool.withTransaction(c -> outbox.append(c,
-                        new EventDraft(request.eventType(), v, request.subject(), request.data())))
-                .chain(envelope -> registry.deprecatedAt(envelope.eventType(), envelope.version())
-                        .map(deprecated -> new Published(envelope, deprecated))));
+                : catalogue.latestVersion(request.eventType());
+        return version.chain(v -> outbox.append(new EventDraft(request.eventType(), v, request.subject(), request.data())))
+                .chain(envelope -> deprecations.deprecatedAt(envelope.eventType(), envelope.version())
+                        .map(deprecated -> new Published(envelope, deprecated)));
     }
 }

@@ -2,6 +2,7 @@ package dev.tidings.order;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tidings.event.BuiltInEventType;
 import dev.tidings.event.Timestamps;
 import dev.tidings.outbox.EventDraft;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -13,17 +14,11 @@ import java.util.UUID;
 
 /**
  * The events of the orders API, each in the latest version of its type; the payloads match the
- * schemas under {@code schemas/} in the resources.
+ * schemas under {@code schemas/} in the resources (a new version changes the record here and the
+ * type's latest version in {@link BuiltInEventType} together).
  */
 @ApplicationScoped
 public class OrderEvents {
-
-    public static final String CREATED = "order.created";
-    public static final String UPDATED = "order.updated";
-    public static final String PAYMENT_RECEIVED = "order.payment_received";
-    public static final String SHIPPED = "order.shipped";
-    public static final String DELIVERED = "order.delivered";
-    public static final String CANCELLED = "order.cancelled";
 
     private final ObjectMapper json;
 
@@ -63,36 +58,37 @@ public class OrderEvents {
     /** {@code order.created} version 2: the lines plus a {@code totals} object. */
     EventDraft created(Order order) {
         int quantity = order.items().stream().mapToInt(OrderItem::quantity).sum();
-        return draft(CREATED, 2, order, new Created(order.id, order.customerId, order.currency, order.items(),
+        return draft(BuiltInEventType.ORDER_CREATED, order, new Created(order.id, order.customerId, order.currency, order.items(),
                 new Totals(order.items().size(), quantity, order.total)));
     }
 
     /** Only the parts that changed, and the total that results. */
     EventDraft updated(Order order, boolean addressChanged, boolean itemsChanged) {
-        return draft(UPDATED, 1, order, new Updated(order.id, addressChanged ? order.shippingAddress : null,
+        return draft(BuiltInEventType.ORDER_UPDATED, order, new Updated(order.id, addressChanged ? order.shippingAddress : null,
                 itemsChanged ? order.items() : null, order.total));
     }
 
     EventDraft paymentReceived(Order order) {
-        return draft(PAYMENT_RECEIVED, 1, order, new PaymentReceived(order.id, order.paymentAmount, order.currency,
+        return draft(BuiltInEventType.ORDER_PAYMENT_RECEIVED, order, new PaymentReceived(order.id, order.paymentAmount, order.currency,
                 order.paymentReference, Timestamps.format(order.paidAt)));
     }
 
     EventDraft shipped(Order order) {
-        return draft(SHIPPED, 1, order, new Shipped(order.id, order.carrier, order.trackingNumber,
+        return draft(BuiltInEventType.ORDER_SHIPPED, order, new Shipped(order.id, order.carrier, order.trackingNumber,
                 Timestamps.format(order.shippedAt)));
     }
 
     EventDraft delivered(Order order) {
-        return draft(DELIVERED, 1, order, new Delivered(order.id, Timestamps.format(order.deliveredAt)));
+        return draft(BuiltInEventType.ORDER_DELIVERED, order, new Delivered(order.id, Timestamps.format(order.deliveredAt)));
     }
 
     EventDraft cancelled(Order order, OrderStatus previous) {
-        return draft(CANCELLED, 1, order, new Cancelled(order.id, order.cancellationReason, previous.wireName(),
+        return draft(BuiltInEventType.ORDER_CANCELLED, order, new Cancelled(order.id, order.cancellationReason, previous.wireName(),
                 Timestamps.format(order.cancelledAt)));
     }
 
-    private EventDraft draft(String type, int version, Order order, Object data) {
-        return new EventDraft(type, version, order.subject(), json.valueToTree(data));
+    /** Every order event is emitted in the latest version of its type. */
+    private EventDraft draft(BuiltInEventType type, Order order, Object data) {
+        return new EventDraft(type.wireName(), type.latestVersion(), order.subject(), json.valueToTree(data));
     }
 }

@@ -1,8 +1,9 @@
 package dev.tidings.order;
 
+import dev.tidings.event.TypeFilter;
+import dev.tidings.event.WireNamed;
 import dev.tidings.eventlog.EventLog;
 import dev.tidings.eventlog.LogEntry;
-import dev.tidings.event.TypeFilter;
 import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
 import dev.tidings.problem.InvalidRequest;
@@ -58,7 +59,7 @@ public class OrderResource {
     @Operation(summary = "List orders", description = "Oldest first; pass 'next' back as 'after' for the following page.")
     public Uni<Page<OrderView>> listOrders(@QueryParam("status") String status, @QueryParam("limit") String limit,
                                            @QueryParam("after") String after) {
-        OrderStatus wanted = status == null ? null : OrderStatus.fromWireName(status)
+        OrderStatus wanted = status == null ? null : WireNamed.parse(OrderStatus.class, status)
                 .orElseThrow(() -> new InvalidRequest("status", "must be one of created, payment_received, shipped, delivered, cancelled"));
         int size = PageParameters.limit(limit);
         return orders.list(wanted, PageParameters.afterId(after), size)

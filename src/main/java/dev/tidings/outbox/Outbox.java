@@ -6,19 +6,25 @@ import dev.tidings.config.EventsConfig;
 import dev.tidings.event.EventEnvelope;
 import dev.tidings.event.TimeOrderedIds;
 import dev.tidings.event.Timestamps;
-import dev.tidings.schema.EventTypeRegistry;
+import dev.tidings.schema.SchemaValidation;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.reactive.mutiny.impl.MutinySessionImpl;
+import org.hibernate.reactive.pool.ReactiveConnection;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.function.Function;
 
 /**
- * Appends events to the outbox inside the caller's transaction, a Hibernate Reactive one or a reactive
- * SQL client one. It never opens or commits a transaction itself: the event becomes visible exactly
- * when the caller's state change commits.
+ * Appends events to the outbox inside the caller's transaction, with one INSERT whoever calls:
+ * {@link #append(EventDraft)} inside a Hibernate Reactive transaction ({@code @WithTransaction}),
+ * {@link #append(SqlConnection, EventDraft)} inside a reactive SQL client one. It never opens or
+ * commits a transaction itself: the event becomes visible exactly when the caller's state change commits.
  *
  * <p>Every event is validated against the registered schema of its type and version first. Per-subject
  * commit order is kept by the outbox table itself (migration V4): its insert trigger locks the subject
@@ -32,55 +38,45 @@ public class Outbox {
             values ($1, $2, $3, $4, $5, $6, $7)""";
 
     private final ObjectMapper json;
-    private final EventTypeRegistry registry;
+    private final SchemaValidation validation;
     private final String source;
 
-    public Outbox(ObjectMapper json, EventTypeRegistry registry, EventsConfig config) {
+    public Outbox(ObjectMapper json, SchemaValidation validation, EventsConfig config) {
         this.json = json;
-        this.registry = registry;
+        this.validation = validation;
         this.source = config.source();
     }
 
-    /** Joins the current Hibernate Reactive transaction. */
+    /**
+     * Joins the current Hibernate Reactive transaction: the INSERT runs on the connection that
+     * transaction holds, so it commits or rolls back with the entities of the session.
+     */
     public Uni<EventEnvelope> append(EventDraft draft) {
-        EventEnvelope envelope = envelope(draft);
-        OutboxEvent row = row(envelope);
-        return validate(draft).chain(() -> row.persist()).replaceWith(envelope);
+        return Panache.getSession().chain(session -> {
+            ReactiveConnection connection = ((MutinySessionImpl) session).getReactiveConnection();
+            return append(draft, values -> Uni.createFrom().completionStage(() -> connection.update(INSERT, values)));
+        });
     }
 
     /** Joins the transaction open on {@code connection}. */
     public Uni<EventEnvelope> append(SqlConnection connection, EventDraft draft) {
-        EventEnvelope envelope = envelope(draft);
-        OutboxEvent row = row(envelope);
-        return validate(draft)
-                .chain(() -> connection.preparedQuery(INSERT).execute(Tuple.tuple()
-                        .addUUID(row.eventId).addString(row.eventType).addInteger(row.version).addString(row.source)
-                        .addString(row.subject).addOffsetDateTime(row.occurredAt.atOffset(ZoneOffset.UTC))
-                        .addString(row.envelope)))
-                .replaceWith(envelope);
+        return append(draft, values -> connection.preparedQuery(INSERT).execute(Tuple.from(Arrays.asList(values))));
     }
 
-    /** Nothing enters the outbox that its schema refuses: a bug that produces invalid data fails here, loudly. */
-    private Uni<Void> validate(EventDraft draft) {
-        return registry.validate(draft.eventType(), draft.version(), draft.data().toString());
+    private Uni<EventEnvelope> append(EventDraft draft, Function<Object[], Uni<?>> insert) {
+        EventEnvelope envelope = envelope(draft);
+        Object[] values = {envelope.eventId(), envelope.eventType(), envelope.version(), envelope.source(), envelope.subject(),
+                Instant.parse(envelope.timestamp()).atOffset(ZoneOffset.UTC), serialize(envelope)};
+        // Nothing enters the outbox that its schema refuses: a bug that produces invalid data fails here, loudly.
+        return validation.validate(draft.eventType(), draft.version(), draft.data().toString())
+                .chain(() -> insert.apply(values))
+                .replaceWith(envelope);
     }
 
     /** A new envelope for the draft: fresh id, the time now, this service as source. */
     public EventEnvelope envelope(EventDraft draft) {
         return new EventEnvelope(TimeOrderedIds.next(), draft.eventType(), draft.version(),
                 Timestamps.format(Timestamps.now()), source, draft.subject(), draft.data());
-    }
-
-    private OutboxEvent row(EventEnvelope envelope) {
-        OutboxEvent row = new OutboxEvent();
-        row.eventId = envelope.eventId();
-        row.eventType = envelope.eventType();
-        row.version = envelope.version();
-        row.source = envelope.source();
-        row.subject = envelope.subject();
-        row.occurredAt = Instant.parse(envelope.timestamp());
-        row.envelope = serialize(envelope);
-        return row;
     }
 
     public String serialize(EventEnvelope envelope) {

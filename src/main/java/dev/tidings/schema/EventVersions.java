@@ -2,6 +2,7 @@ package dev.tidings.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tidings.event.BuiltInEventType;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Map;
@@ -15,9 +16,9 @@ import java.util.function.UnaryOperator;
 @ApplicationScoped
 public class EventVersions {
 
-    /** One step down per entry: "type@v" converts data of version v to version v - 1. */
-    private static final Map<String, UnaryOperator<JsonNode>> DOWNGRADES = Map.of(
-            "order.created@2", EventVersions::orderCreatedV2ToV1);
+    /** One step down per entry: the key's version converts to the one before it. */
+    private static final Map<TypeVersion, UnaryOperator<JsonNode>> DOWNGRADES = Map.of(
+            new TypeVersion(BuiltInEventType.ORDER_CREATED.wireName(), 2), EventVersions::orderCreatedV2ToV1);
 
     /**
      * The data of {@code eventType} version {@code from} as version {@code to}, stepping down one
@@ -26,7 +27,7 @@ public class EventVersions {
     public Optional<JsonNode> convert(String eventType, int from, int to, JsonNode data) {
         JsonNode current = data;
         for (int version = from; version > to; version--) {
-            UnaryOperator<JsonNode> step = DOWNGRADES.get(eventType + "@" + version);
+            UnaryOperator<JsonNode> step = DOWNGRADES.get(new TypeVersion(eventType, version));
             if (step == null) {
                 return Optional.empty();
             }
