@@ -45,8 +45,21 @@ public record TypeFilter(List<String> exact, List<String> prefixes, boolean matc
         return matchesAll || exact.contains(eventType) || prefixes.stream().anyMatch(eventType::startsWith);
     }
 
-    /** The prefixes as SQL LIKE patterns, with LIKE's own wildcards escaped. */
+    /**
+     * The whole filter as SQL LIKE patterns, for one array parameter: {@code event_type like any($n)}.
+     * Names match themselves (LIKE's own wildcards escaped), prefixes anything after them, ALL everything.
+     */
     public List<String> likePatterns() {
-        return prefixes.stream().map(p -> p.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "%").toList();
+        if (matchesAll) {
+            return List.of("%");
+        }
+        List<String> patterns = new ArrayList<>();
+        exact.forEach(name -> patterns.add(escapeLike(name)));
+        prefixes.forEach(prefix -> patterns.add(escapeLike(prefix) + "%"));
+        return patterns;
+    }
+
+    private static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%");
     }
 }

@@ -5,6 +5,7 @@ import dev.tidings.paging.Page;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -21,6 +22,13 @@ import java.util.UUID;
 public class EventLog {
 
     private static final String SELECT = "select sequence, event_type, envelope from outbox where sequence is not null";
+    /** $1 after, $2 type patterns, $3 limit. */
+    private static final String AFTER = SELECT + " and sequence > $1 and event_type like any($2) order by sequence limit $3";
+    /** The same for one subject (an order's history), which has an index of its own. */
+    private static final String AFTER_FOR_SUBJECT = SELECT
+            + " and sequence > $1 and event_type like any($2) and subject = $4 order by sequence limit $3";
+    private static final String BY_EVENT_ID = SELECT + " and event_id = $1";
+    private static final String HEAD = "select coalesce(max(sequence), 0) from outbox";
 
     private final Pool pool;
 
@@ -34,37 +42,29 @@ public class EventLog {
                 .map(rows -> Page.of(rows, limit, entry -> entry, entry -> Long.toString(entry.sequence())));
     }
 
+    /** Events after {@code afterSequence} of the given types, of one subject unless it is null, oldest first. */
     public Uni<List<LogEntry>> after(TypeFilter types, String subject, long afterSequence, int limit) {
-        StringBuilder sql = new StringBuilder(SELECT).append(" and sequence > $1");
-        List<Object> args = new ArrayList<>(List.of(afterSequence));
+        Tuple arguments = Tuple.of(afterSequence, types.likePatterns().toArray(String[]::new), limit);
         if (subject != null) {
-            args.add(subject);
-            sql.append(" and subject = $").append(args.size());
+            arguments.addString(subject);
         }
-        if (!types.matchesAll()) {
-            args.add(types.exact().toArray(String[]::new));
-            sql.append(" and (event_type = any($").append(args.size()).append(')');
-            args.add(types.likePatterns().toArray(String[]::new));
-            sql.append(" or event_type like any($").append(args.size()).append("))");
-        }
-        args.add(limit);
-        sql.append(" order by sequence limit $").append(args.size());
-        return pool.preparedQuery(sql.toString()).execute(Tuple.from(args)).map(rows -> {
-            List<LogEntry> entries = new ArrayList<>(rows.size());
-            rows.forEach(row -> entries.add(entry(row)));
-            return entries;
-        });
+        return pool.preparedQuery(subject == null ? AFTER : AFTER_FOR_SUBJECT).execute(arguments).map(EventLog::entries);
     }
 
     public Uni<LogEntry> find(UUID eventId) {
-        return pool.preparedQuery(SELECT + " and event_id = $1").execute(Tuple.of(eventId))
+        return pool.preparedQuery(BY_EVENT_ID).execute(Tuple.of(eventId))
                 .map(rows -> rows.iterator().hasNext() ? entry(rows.iterator().next()) : null);
     }
 
     /** The sequence of the newest event in the log, 0 when it is empty. */
     public Uni<Long> head() {
-        return pool.query("select coalesce(max(sequence), 0) from outbox").execute()
-                .map(rows -> rows.iterator().next().getLong(0));
+        return pool.query(HEAD).execute().map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    private static List<LogEntry> entries(RowSet<Row> rows) {
+        List<LogEntry> entries = new ArrayList<>(rows.size());
+        rows.forEach(row -> entries.add(entry(row)));
+        return entries;
     }
 
     private static LogEntry entry(Row row) {

@@ -3,6 +3,10 @@ package dev.tidings.webhook.deadletter;
 import dev.tidings.event.TypeFilter;
 import dev.tidings.problem.Conflict;
 import dev.tidings.problem.ResourceNotFound;
+import dev.tidings.webhook.AttemptStatus;
+import dev.tidings.webhook.DeadLetterReason;
+import dev.tidings.webhook.DeliveryStatus;
+import dev.tidings.webhook.SubscriptionStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -27,32 +31,50 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class DeadLetterQueue {
 
-    public static final String RETRIES_EXHAUSTED = "retries_exhausted";
-    public static final String SUBSCRIPTION_DISABLED = "subscription_disabled";
-
     private static final Logger LOG = Logger.getLogger(DeadLetterQueue.class);
+    /** Other replicas park and replay too: how often the gauge is read again from the table. */
+    private static final String GAUGE_REFRESH = "10s";
 
+    private static final String PENDING_OF_SUBSCRIPTION = "select id from webhook_delivery where webhook_id = $1 and status = $2";
+    /** $1 deliveries, $2 reason, $3 pending, $4 dead. */
     private static final String PARK = """
             with parked as (
-              update webhook_delivery set status = 'dead', next_attempt_at = null
-              where status = 'pending' and %s
+              update webhook_delivery set status = $4, next_attempt_at = null
+              where id = any($1) and status = $3
               returning id, webhook_id, event_id, event_type, attempts, last_response_status, last_error)
             insert into dead_letter (id, webhook_id, event_id, event_type, reason, attempts, last_response_status, last_error, dead_at)
             select id, webhook_id, event_id, event_type, $2, attempts, last_response_status, last_error, now() from parked
             returning id, webhook_id, event_id, event_type, reason""";
     /** The last attempt of a parked delivery reads 'dead', with no next attempt. */
     private static final String LAST_ATTEMPT_DEAD = """
-            update webhook_attempt set status = 'dead', next_attempt_at = null where id in (
+            update webhook_attempt set status = $2, next_attempt_at = null where id in (
               select distinct on (delivery_id) id from webhook_attempt where delivery_id = any($1)
               order by delivery_id, attempted_at desc, id desc)""";
-    private static final String REPLAY = """
-            with replayed as (
-              delete from dead_letter d using webhook_subscription s
-              where s.id = d.webhook_id and s.status = 'active' and %s
-              returning d.id)
-            update webhook_delivery set status = 'pending', attempts = 0, next_attempt_at = now(),
+    private static final String LIST = """
+            select * from dead_letter where ($1::uuid is null or webhook_id = $1) and event_type like any($2)
+              and ($3::uuid is null or id > $3) order by id limit $4""";
+    private static final String STATUS_OF_SUBSCRIPTION = """
+            select s.status from dead_letter d join webhook_subscription s on s.id = d.webhook_id where d.id = $1""";
+    /** Deletes the entries chosen by {@code replayed} and makes their deliveries pending again with a fresh schedule. */
+    private static final String RESET_REPLAYED = """
+            update webhook_delivery set status = $1, attempts = 0, next_attempt_at = now(),
               last_response_status = null, last_error = null
             where id in (select id from replayed)""";
+    /** $1 pending, $2 entry, $3 active. */
+    private static final String REPLAY_ONE = """
+            with replayed as (
+              delete from dead_letter d using webhook_subscription s
+              where s.id = d.webhook_id and s.status = $3 and d.id = $2
+              returning d.id)
+            """ + RESET_REPLAYED;
+    /** $1 pending, $2 subscription or null, $3 type patterns, $4 active. */
+    private static final String REPLAY_MATCHING = """
+            with replayed as (
+              delete from dead_letter d using webhook_subscription s
+              where s.id = d.webhook_id and s.status = $4 and ($2::uuid is null or d.webhook_id = $2)
+                and d.event_type like any($3)
+              returning d.id)
+            """ + RESET_REPLAYED;
 
     /** A delivery just parked. */
     public record Parked(UUID id, UUID webhookId, UUID eventId, String eventType, String reason) {
@@ -70,26 +92,34 @@ public class DeadLetterQueue {
     }
 
     /** Parks one delivery if it is still pending; call {@link #announce} after the transaction commits. */
-    public Uni<List<Parked>> parkDelivery(SqlConnection connection, UUID deliveryId, String reason) {
-        return park(connection, "id = $1", deliveryId, reason);
+    public Uni<List<Parked>> parkDelivery(SqlConnection connection, UUID deliveryId, DeadLetterReason reason) {
+        return park(connection, new UUID[] {deliveryId}, reason);
     }
 
     /** Parks every pending delivery of a subscription. */
-    public Uni<List<Parked>> parkPending(SqlConnection connection, UUID webhookId, String reason) {
-        return park(connection, "webhook_id = $1", webhookId, reason);
+    public Uni<List<Parked>> parkPending(SqlConnection connection, UUID webhookId, DeadLetterReason reason) {
+        return connection.preparedQuery(PENDING_OF_SUBSCRIPTION).execute(Tuple.of(webhookId, DeliveryStatus.PENDING.wireName()))
+                .chain(rows -> {
+                    List<UUID> ids = new ArrayList<>(rows.size());
+                    rows.forEach(row -> ids.add(row.getUUID("id")));
+                    return ids.isEmpty() ? Uni.createFrom().item(List.<Parked>of()) : park(connection, ids.toArray(UUID[]::new), reason);
+                });
     }
 
-    private Uni<List<Parked>> park(SqlConnection connection, String condition, UUID id, String reason) {
-        return connection.preparedQuery(PARK.formatted(condition)).execute(Tuple.of(id, reason)).chain(rows -> {
-            List<Parked> parked = new ArrayList<>(rows.size());
-            rows.forEach(row -> parked.add(new Parked(row.getUUID("id"), row.getUUID("webhook_id"), row.getUUID("event_id"),
-                    row.getString("event_type"), row.getString("reason"))));
-            if (parked.isEmpty()) {
-                return Uni.createFrom().item(parked);
-            }
-            UUID[] ids = parked.stream().map(Parked::id).toArray(UUID[]::new);
-            return connection.preparedQuery(LAST_ATTEMPT_DEAD).execute(Tuple.of(ids)).replaceWith(parked);
-        });
+    private Uni<List<Parked>> park(SqlConnection connection, UUID[] deliveryIds, DeadLetterReason reason) {
+        return connection.preparedQuery(PARK)
+                .execute(Tuple.of(deliveryIds, reason.wireName(), DeliveryStatus.PENDING.wireName(), DeliveryStatus.DEAD.wireName()))
+                .chain(rows -> {
+                    List<Parked> parked = new ArrayList<>(rows.size());
+                    rows.forEach(row -> parked.add(new Parked(row.getUUID("id"), row.getUUID("webhook_id"), row.getUUID("event_id"),
+                            row.getString("event_type"), row.getString("reason"))));
+                    if (parked.isEmpty()) {
+                        return Uni.createFrom().item(parked);
+                    }
+                    UUID[] ids = parked.stream().map(Parked::id).toArray(UUID[]::new);
+                    return connection.preparedQuery(LAST_ATTEMPT_DEAD).execute(Tuple.of(ids, AttemptStatus.DEAD.wireName()))
+                            .replaceWith(parked);
+                });
     }
 
     /** After commit: count, log and gauge what was parked. */
@@ -103,59 +133,41 @@ public class DeadLetterQueue {
         return refreshWaiting();
     }
 
-    /** Other replicas park and replay too: the gauge is re-read from the table regularly. */
-    @Scheduled(every = "10s", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    @Scheduled(every = GAUGE_REFRESH, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     public Uni<Void> refreshWaiting() {
         return pool.query("select count(*) from dead_letter").execute()
                 .invoke(rows -> waiting.set(rows.iterator().next().getLong(0))).replaceWithVoid();
     }
 
     Uni<List<DeadLetterView>> list(UUID webhookId, TypeFilter types, UUID after, int limit) {
-        List<Object> args = new ArrayList<>();
-        String sql = "select * from dead_letter where " + conditions(webhookId, types, args)
-                + " and ($" + (args.size() + 1) + "::uuid is null or id > $" + (args.size() + 1) + ")"
-                + " order by id limit $" + (args.size() + 2);
-        args.add(after);
-        args.add(limit);
-        return pool.preparedQuery(sql).execute(Tuple.from(args)).map(DeadLetterQueue::views);
+        return pool.preparedQuery(LIST).execute(Tuple.of(webhookId, types.likePatterns().toArray(String[]::new), after, limit))
+                .map(DeadLetterQueue::views);
     }
 
     /** Replays one entry: 404 if unknown, 409 while its subscription is disabled. */
     Uni<Void> replay(UUID id) {
-        return pool.withTransaction(connection -> connection
-                .preparedQuery("select s.status from dead_letter d join webhook_subscription s on s.id = d.webhook_id where d.id = $1")
-                .execute(Tuple.of(id))
+        String active = SubscriptionStatus.ACTIVE.wireName();
+        return pool.withTransaction(connection -> connection.preparedQuery(STATUS_OF_SUBSCRIPTION).execute(Tuple.of(id))
                 .chain(rows -> {
                     if (!rows.iterator().hasNext()) {
                         return Uni.createFrom().failure(new ResourceNotFound("Dead letter", id));
                     }
-                    if (!"active".equals(rows.iterator().next().getString("status"))) {
+                    if (!active.equals(rows.iterator().next().getString("status"))) {
                         return Uni.createFrom().failure(new Conflict("The subscription of dead letter " + id
                                 + " is disabled: re-enable it (PATCH status active) before replaying."));
                     }
-                    return connection.preparedQuery(REPLAY.formatted("d.id = $1")).execute(Tuple.of(id));
+                    return connection.preparedQuery(REPLAY_ONE).execute(Tuple.of(DeliveryStatus.PENDING.wireName(), id, active));
                 }))
                 .chain(this::refreshWaiting);
     }
 
     /** Replays every entry matching the filters whose subscription is active; answers how many. */
     Uni<Integer> replayMatching(UUID webhookId, TypeFilter types) {
-        List<Object> args = new ArrayList<>();
-        String condition = conditions(webhookId, types, args).replace("webhook_id", "d.webhook_id").replace("event_type", "d.event_type");
-        return pool.withTransaction(connection -> connection.preparedQuery(REPLAY.formatted(condition)).execute(Tuple.from(args)))
+        Tuple arguments = Tuple.of(DeliveryStatus.PENDING.wireName(), webhookId, types.likePatterns().toArray(String[]::new),
+                SubscriptionStatus.ACTIVE.wireName());
+        return pool.withTransaction(connection -> connection.preparedQuery(REPLAY_MATCHING).execute(arguments))
                 .map(RowSet::rowCount)
                 .call(this::refreshWaiting);
-    }
-
-    private static String conditions(UUID webhookId, TypeFilter types, List<Object> args) {
-        args.add(webhookId);
-        StringBuilder sql = new StringBuilder("($1::uuid is null or webhook_id = $1)");
-        if (!types.matchesAll()) {
-            args.add(types.exact().toArray(String[]::new));
-            args.add(types.likePatterns().toArray(String[]::new));
-            sql.append(" and (event_type = any($2) or event_type like any($3))");
-        }
-        return sql.toString();
     }
 
     private static List<DeadLetterView> views(RowSet<Row> rows) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tidings.event.TimeOrderedIds;
 import dev.tidings.event.TypeFilter;
+import dev.tidings.webhook.DeliveryStatus;
 import dev.tidings.webhook.subscription.WebhookRepository;
 import dev.tidings.webhook.subscription.WebhookSubscription;
 import io.smallrye.mutiny.Uni;
@@ -33,10 +34,15 @@ public class DeliveryFanout {
     public static final String CHANNEL = "webhook-fanout";
 
     private static final Logger LOG = Logger.getLogger(DeliveryFanout.class);
+    /** While the database is away the batch is retried, backing off up to {@link #RETRY_MAX}; its offsets wait. */
+    private static final Duration RETRY_FIRST = Duration.ofMillis(200);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(5);
+    /** About two minutes of retries; then the channel fails (strategy "fail") and health reports it. */
+    private static final int RETRY_ATTEMPTS = 30;
 
     private static final String INSERT = """
             insert into webhook_delivery (id, webhook_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
-            select t.id, t.webhook_id, t.event_id, t.event_type, 'pending', 0, now(), now()
+            select t.id, t.webhook_id, t.event_id, t.event_type, $5, 0, now(), now()
             from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[]) as t(id, webhook_id, event_id, event_type)
             on conflict (webhook_id, event_id) do nothing""";
 
@@ -57,7 +63,7 @@ public class DeliveryFanout {
     public Uni<Void> fanOut(List<String> envelopes) {
         return subscriptions.active()
                 .chain(active -> store(deliveries(envelopes, active)))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(30)
+                .onFailure().retry().withBackOff(RETRY_FIRST, RETRY_MAX).atMost(RETRY_ATTEMPTS)
                 .invoke(worker::wake);
     }
 
@@ -93,7 +99,8 @@ public class DeliveryFanout {
                 deliveries.stream().map(d -> TimeOrderedIds.next()).toArray(UUID[]::new),
                 deliveries.stream().map(Delivery::webhookId).toArray(UUID[]::new),
                 deliveries.stream().map(Delivery::eventId).toArray(UUID[]::new),
-                deliveries.stream().map(Delivery::eventType).toArray(String[]::new))).replaceWithVoid();
+                deliveries.stream().map(Delivery::eventType).toArray(String[]::new),
+                DeliveryStatus.PENDING.wireName())).replaceWithVoid();
     }
 
     private JsonNode parse(String envelope) {

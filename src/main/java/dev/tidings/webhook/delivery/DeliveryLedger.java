@@ -2,15 +2,22 @@ package dev.tidings.webhook.delivery;
 
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.TimeOrderedIds;
+import dev.tidings.webhook.AttemptStatus;
+import dev.tidings.webhook.DeadLetterReason;
+import dev.tidings.webhook.DeliveryStatus;
+import dev.tidings.webhook.DisableReason;
+import dev.tidings.webhook.SubscriptionStatus;
 import dev.tidings.webhook.deadletter.DeadLetterQueue;
 import dev.tidings.webhook.subscription.Deactivation;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -20,18 +27,38 @@ import java.util.UUID;
 /**
  * Records the outcome of an attempt in one transaction: the delivery's state, the subscription's
  * failure streak, the attempt log, and, when it comes to that, the dead-letter queue and deactivation.
+ * Locks are taken subscription first, then delivery, as everywhere else, so ledgers and deactivations
+ * cannot deadlock.
  */
 @ApplicationScoped
 public class DeliveryLedger {
-
-    static final String SUCCEEDED = "succeeded";
-    static final String FAILED = "failed";
-    static final String DEAD = "dead";
 
     private static final String INSERT_ATTEMPT = """
             insert into webhook_attempt (id, webhook_id, delivery_id, event_id, event_type, attempt, status,
               response_status, duration_ms, error, attempted_at, next_attempt_at)
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)""";
+    private static final String RESET_STREAK = """
+            update webhook_subscription set consecutive_failures = 0 where id = $1 and consecutive_failures <> 0""";
+    /** $2 the subscription's active status. */
+    private static final String EXTEND_STREAK = """
+            update webhook_subscription set consecutive_failures = consecutive_failures + 1
+            where id = $1 and status = $2 returning consecutive_failures""";
+    /** A success ends the delivery, even one parked while this attempt was in flight ($3 succeeded, $4 pending, $5 dead). */
+    private static final String SUCCEEDED = """
+            update webhook_delivery set status = $3, attempts = attempts + 1, next_attempt_at = null,
+              last_response_status = $2, last_error = null
+            where id = $1 and status in ($4, $5) returning attempts""";
+    private static final String REMOVE_DEAD_LETTER = "delete from dead_letter where id = $1";
+    /** $4 pending, $5 dead: answers the status, so a delivery parked while in flight is told apart. */
+    private static final String FAILED = """
+            update webhook_delivery set attempts = attempts + 1, last_response_status = $2, last_error = $3
+            where id = $1 and status in ($4, $5) returning attempts, status""";
+    private static final String SCHEDULE_RETRY = "update webhook_delivery set next_attempt_at = $2 where id = $1";
+    /** Parked while this attempt was in flight: its dead letter tells of this last attempt. */
+    private static final String UPDATE_DEAD_LETTER = """
+            update dead_letter set attempts = $2, last_response_status = $3, last_error = $4 where id = $1""";
+    /** The attempt that was the last before this one stops reading dead ($2 failed, $3 dead). */
+    private static final String EARLIER_ATTEMPTS_FAILED = "update webhook_attempt set status = $2 where delivery_id = $1 and status = $3";
 
     private final Pool pool;
     private final RetrySchedule schedule;
@@ -54,73 +81,76 @@ public class DeliveryLedger {
                 .chain(deadLetters::announce);
     }
 
-    /**
-     * A success ends the delivery, even one parked while this attempt was in flight, and resets the streak.
-     * Locks are taken subscription first, then delivery, as everywhere else, so ledgers and deactivations
-     * cannot deadlock.
-     */
+    /** A success resets the streak and ends the delivery, taking it out of the dead-letter queue if it was parked meanwhile. */
     private Uni<List<DeadLetterQueue.Parked>> succeeded(SqlConnection c, ClaimedDelivery d, AttemptResult result) {
-        return c.preparedQuery("update webhook_subscription set consecutive_failures = 0 where id = $1 and consecutive_failures <> 0")
-                .execute(Tuple.of(d.webhookId()))
-                .chain(() -> c.preparedQuery("update webhook_delivery set status = 'succeeded', attempts = attempts + 1, "
-                                + "next_attempt_at = null, last_response_status = $2, last_error = null "
-                                + "where id = $1 and status in ('pending', 'dead') returning attempts")
-                        .execute(Tuple.of(d.id(), result.responseStatus())))
-                .call(() -> c.preparedQuery("delete from dead_letter where id = $1").execute(Tuple.of(d.id())))
-                .chain(rows -> logAttempt(c, d, attemptNumber(rows, d), SUCCEEDED, result, null))
+        return c.preparedQuery(RESET_STREAK).execute(Tuple.of(d.webhookId()))
+                .chain(() -> c.preparedQuery(SUCCEEDED).execute(Tuple.of(d.id(), result.responseStatus(),
+                        DeliveryStatus.SUCCEEDED.wireName(), DeliveryStatus.PENDING.wireName(), DeliveryStatus.DEAD.wireName())))
+                .call(() -> c.preparedQuery(REMOVE_DEAD_LETTER).execute(Tuple.of(d.id())))
+                .chain(rows -> logAttempt(c, d, attemptNumber(rows, d), AttemptStatus.SUCCEEDED, result, null))
                 .replaceWith(List.of());
     }
 
     /** The streak counts only while the subscription is active; the subscription row is locked first. */
     private Uni<List<DeadLetterQueue.Parked>> failed(SqlConnection c, ClaimedDelivery d, AttemptResult result) {
-        return c.preparedQuery("update webhook_subscription set consecutive_failures = consecutive_failures + 1 "
-                        + "where id = $1 and status = 'active' returning consecutive_failures")
-                .execute(Tuple.of(d.webhookId()))
+        return c.preparedQuery(EXTEND_STREAK).execute(Tuple.of(d.webhookId(), SubscriptionStatus.ACTIVE.wireName()))
                 .chain(streakRows -> {
                     int failures = streakRows.iterator().hasNext() ? streakRows.iterator().next().getInteger(0) : 0;
-                    return c.preparedQuery("update webhook_delivery set attempts = attempts + 1, last_response_status = $2, "
-                                    + "last_error = $3 where id = $1 and status = 'pending' returning attempts")
-                            .execute(Tuple.of(d.id(), result.responseStatus(), result.failure()))
-                            .chain(rows -> rows.iterator().hasNext()
-                                    ? afterFailure(c, d, result, attemptNumber(rows, d), failures)
-                                    // Parked or deleted while in flight: only the log learns of this attempt.
-                                    : logAttempt(c, d, attemptNumber(rows, d), FAILED, result, null)
-                                            .replaceWith(List.<DeadLetterQueue.Parked>of()));
+                    return c.preparedQuery(FAILED).execute(Tuple.of(d.id(), result.responseStatus(), result.failure(),
+                                    DeliveryStatus.PENDING.wireName(), DeliveryStatus.DEAD.wireName()))
+                            .chain(rows -> {
+                                if (!rows.iterator().hasNext()) {
+                                    return Uni.createFrom().item(List.<DeadLetterQueue.Parked>of()); // deleted meanwhile
+                                }
+                                Row row = rows.iterator().next();
+                                int attempt = row.getInteger("attempts");
+                                return DeliveryStatus.DEAD.wireName().equals(row.getString("status"))
+                                        ? failedAfterParking(c, d, result, attempt)
+                                        : afterFailure(c, d, result, attempt, failures);
+                            });
                 });
     }
 
     private Uni<List<DeadLetterQueue.Parked>> afterFailure(SqlConnection c, ClaimedDelivery d, AttemptResult result,
                                                           int attempt, int failures) {
         if (streak.disables(failures)) {
-            return logAttempt(c, d, attempt, DEAD, result, null)
-                    .chain(() -> deactivation.disable(c, d.webhookId(), Deactivation.BY_FAILURES));
+            return logAttempt(c, d, attempt, AttemptStatus.DEAD, result, null)
+                    .chain(() -> deactivation.disable(c, d.webhookId(), DisableReason.CONSECUTIVE_FAILURES));
         }
         return schedule.delayAfter(attempt)
                 .map(delay -> {
                     OffsetDateTime next = Instant.now().plus(delay).atOffset(ZoneOffset.UTC);
-                    return c.preparedQuery("update webhook_delivery set next_attempt_at = $2 where id = $1")
-                            .execute(Tuple.of(d.id(), next))
-                            .chain(() -> logAttempt(c, d, attempt, FAILED, result, next))
+                    return c.preparedQuery(SCHEDULE_RETRY).execute(Tuple.of(d.id(), next))
+                            .chain(() -> logAttempt(c, d, attempt, AttemptStatus.FAILED, result, next))
                             .replaceWith(List.<DeadLetterQueue.Parked>of());
                 })
-                .orElseGet(() -> logAttempt(c, d, attempt, DEAD, result, null)
-                        .chain(() -> deadLetters.parkDelivery(c, d.id(), DeadLetterQueue.RETRIES_EXHAUSTED)));
+                .orElseGet(() -> logAttempt(c, d, attempt, AttemptStatus.DEAD, result, null)
+                        .chain(() -> deadLetters.parkDelivery(c, d.id(), DeadLetterReason.RETRIES_EXHAUSTED)));
     }
 
-    private static int attemptNumber(io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row> rows, ClaimedDelivery d) {
+    /** The delivery went to the dead-letter queue while this attempt was in flight: this attempt is now its last one. */
+    private Uni<List<DeadLetterQueue.Parked>> failedAfterParking(SqlConnection c, ClaimedDelivery d, AttemptResult result, int attempt) {
+        return c.preparedQuery(UPDATE_DEAD_LETTER).execute(Tuple.of(d.id(), attempt, result.responseStatus(), result.failure()))
+                .chain(() -> c.preparedQuery(EARLIER_ATTEMPTS_FAILED)
+                        .execute(Tuple.of(d.id(), AttemptStatus.FAILED.wireName(), AttemptStatus.DEAD.wireName())))
+                .chain(() -> logAttempt(c, d, attempt, AttemptStatus.DEAD, result, null))
+                .replaceWith(List.of());
+    }
+
+    private static int attemptNumber(RowSet<Row> rows, ClaimedDelivery d) {
         return rows.iterator().hasNext() ? rows.iterator().next().getInteger("attempts") : d.attemptsBefore() + 1;
     }
 
-    private static Uni<Void> logAttempt(SqlConnection c, ClaimedDelivery d, int attempt, String status, AttemptResult result,
+    private static Uni<Void> logAttempt(SqlConnection c, ClaimedDelivery d, int attempt, AttemptStatus status, AttemptResult result,
                                         OffsetDateTime nextAttemptAt) {
         return logAttempt(c, d.webhookId(), d.id(), d.eventId(), d.eventType(), attempt, status, result, nextAttemptAt);
     }
 
-    static Uni<Void> logAttempt(SqlConnection c, UUID webhookId, UUID deliveryId, UUID eventId, String eventType, int attempt,
-                                String status, AttemptResult result, OffsetDateTime nextAttemptAt) {
+    private static Uni<Void> logAttempt(SqlClient c, UUID webhookId, UUID deliveryId, UUID eventId, String eventType, int attempt,
+                                AttemptStatus status, AttemptResult result, OffsetDateTime nextAttemptAt) {
         return c.preparedQuery(INSERT_ATTEMPT).execute(Tuple.tuple()
                         .addUUID(TimeOrderedIds.next()).addUUID(webhookId).addUUID(deliveryId).addUUID(eventId)
-                        .addString(eventType).addInteger(attempt).addString(status).addInteger(result.responseStatus())
+                        .addString(eventType).addInteger(attempt).addString(status.wireName()).addInteger(result.responseStatus())
                         .addInteger((int) Math.min(Integer.MAX_VALUE, result.durationMs()))
                         .addString(result.succeeded() ? null : result.failure())
                         .addOffsetDateTime(result.attemptedAt().atOffset(ZoneOffset.UTC))
@@ -128,13 +158,9 @@ public class DeliveryLedger {
                 .replaceWithVoid();
     }
 
-    /** A test ping is logged like an attempt, and touches nothing else. */
+    /** A test ping is logged like an attempt of its own, and touches nothing else: no delivery, streak or dead letter. */
     Uni<Void> recordTest(UUID webhookId, UUID eventId, String eventType, AttemptResult result) {
-        return pool.withConnection(c -> logAttempt(c, webhookId, TimeOrderedIds.next(), eventId, eventType, 1,
-                result.succeeded() ? SUCCEEDED : FAILED, result, null));
-    }
-
-    static Duration lease(Duration timeout) {
-        return timeout.plusSeconds(15);
+        return logAttempt(pool, webhookId, TimeOrderedIds.next(), eventId, eventType, 1,
+                result.succeeded() ? AttemptStatus.SUCCEEDED : AttemptStatus.FAILED, result, null);
     }
 }

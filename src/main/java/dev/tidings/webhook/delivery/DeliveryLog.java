@@ -1,7 +1,9 @@
 package dev.tidings.webhook.delivery;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.tidings.event.Timestamps;
+import dev.tidings.webhook.AttemptStatus;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -18,6 +20,16 @@ import java.util.UUID;
 @ApplicationScoped
 public class DeliveryLog {
 
+    /**
+     * Newest first by when the attempt was made (CONTRACT §6), then by id; {@code $3} is the previous
+     * page's last attempt, so pages follow each other in that same order.
+     */
+    private static final String PAGE = """
+            select * from webhook_attempt
+            where webhook_id = $1 and ($2::varchar is null or status = $2)
+              and ($3::uuid is null or (attempted_at, id) < (select attempted_at, id from webhook_attempt where id = $3))
+            order by attempted_at desc, id desc limit $4""";
+
     private final Pool pool;
 
     public DeliveryLog(Pool pool) {
@@ -30,7 +42,7 @@ public class DeliveryLog {
     public record AttemptView(UUID id, UUID deliveryId, UUID eventId, String eventType, int attempt, String status,
                               Integer responseStatus, int durationMs, String error, String attemptedAt, String nextAttemptAt) {
 
-        @com.fasterxml.jackson.annotation.JsonIgnore
+        @JsonIgnore
         public UUID id() {
             return id;
         }
@@ -45,11 +57,10 @@ public class DeliveryLog {
         }
     }
 
-    /** Attempts older than {@code before} (a previous page's last id), optionally of one status. */
-    public Uni<List<AttemptView>> attempts(UUID webhookId, String status, UUID before, int limit) {
-        return pool.preparedQuery("select * from webhook_attempt where webhook_id = $1 and ($2::varchar is null or status = $2) "
-                        + "and ($3::uuid is null or id < $3) order by id desc limit $4")
-                .execute(Tuple.of(webhookId, status, before, limit))
+    /** Attempts after {@code before} (a previous page's last attempt) in the log's order, optionally of one status. */
+    public Uni<List<AttemptView>> attempts(UUID webhookId, AttemptStatus status, UUID before, int limit) {
+        return pool.preparedQuery(PAGE)
+                .execute(Tuple.of(webhookId, status == null ? null : status.wireName(), before, limit))
                 .map(rows -> {
                     List<AttemptView> attempts = new ArrayList<>(rows.size());
                     rows.forEach(row -> attempts.add(AttemptView.of(row)));

@@ -1,15 +1,16 @@
 package dev.tidings.webhook.delivery;
 
-import dev.tidings.background.DrainLoop;
+import dev.tidings.background.BackgroundLoop;
 import dev.tidings.config.EventsConfig;
-import dev.tidings.schema.EventTypeRegistry;
+import dev.tidings.schema.Deprecations;
+import dev.tidings.webhook.DeliveryStatus;
+import dev.tidings.webhook.SubscriptionStatus;
 import dev.tidings.webhook.subscription.WebhookRepository;
 import dev.tidings.webhook.subscription.WebhookSubscription;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -36,49 +37,55 @@ import java.util.concurrent.ConcurrentHashMap;
 public class DeliveryWorker {
 
     private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
-    private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
+    /** Beyond the attempt's own timeout: recording the last outcomes before the process exits. */
+    private static final Duration SHUTDOWN_MARGIN = Duration.ofSeconds(2);
+    private static final Duration RELEASE_PATIENCE = Duration.ofSeconds(5);
 
+    /** $1 how many, $2 lease in seconds, $3 pending. */
     private static final String CLAIM = """
             with due as (
-              select id from webhook_delivery where status = 'pending' and next_attempt_at <= now()
+              select id from webhook_delivery where status = $3 and next_attempt_at <= now()
               order by next_attempt_at limit $1 for update skip locked)
             update webhook_delivery d set next_attempt_at = now() + make_interval(secs => $2)
             from due where d.id = due.id returning d.id""";
+    /** $2 the subscription's active status. */
     private static final String LOAD = """
             select d.id, d.webhook_id, d.event_id, d.event_type, o.version, d.attempts, s.url, s.versions, o.envelope
             from webhook_delivery d
-            join webhook_subscription s on s.id = d.webhook_id and s.status = 'active'
+            join webhook_subscription s on s.id = d.webhook_id and s.status = $2
             join outbox o on o.event_id = d.event_id
             where d.id = any($1)""";
+    private static final String RELEASE = "update webhook_delivery set next_attempt_at = now() where id = any($1) and status = $2";
 
     private final Pool pool;
     private final WebhookRepository subscriptions;
     private final WebhookSender sender;
     private final DeliveryLedger ledger;
     private final PinnedRepresentation representation;
-    private final EventTypeRegistry registry;
+    private final Deprecations deprecations;
     private final int concurrency;
     private final double leaseSeconds;
     private final Duration timeout;
+    private final Duration pollInterval;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
-    private final DrainLoop loop = new DrainLoop("Webhook delivery", this::deliverDue);
-    private Cancellable ticks;
+    private final BackgroundLoop loop = new BackgroundLoop("Webhook delivery", this::deliverDue);
 
     public DeliveryWorker(Pool pool, WebhookRepository subscriptions, WebhookSender sender, DeliveryLedger ledger,
-                          PinnedRepresentation representation, EventTypeRegistry registry, EventsConfig config) {
+                          PinnedRepresentation representation, Deprecations deprecations, EventsConfig config) {
         this.pool = pool;
         this.subscriptions = subscriptions;
         this.sender = sender;
         this.ledger = ledger;
         this.representation = representation;
-        this.registry = registry;
+        this.deprecations = deprecations;
         this.concurrency = config.webhooks().concurrency();
         this.timeout = config.webhooks().timeout();
-        this.leaseSeconds = DeliveryLedger.lease(timeout).toMillis() / 1000.0;
+        this.pollInterval = config.webhooks().pollInterval();
+        this.leaseSeconds = timeout.plus(config.webhooks().leaseMargin()).toMillis() / 1000.0;
     }
 
     void start(@Observes StartupEvent startup) {
-        ticks = Multi.createFrom().ticks().every(POLL_INTERVAL).onOverflow().drop().subscribe().with(tick -> wake());
+        loop.start(pollInterval);
     }
 
     /**
@@ -87,15 +94,11 @@ public class DeliveryWorker {
      * is released at once instead of waiting for its lease to run out.
      */
     void stop(@Observes ShutdownEvent shutdown) {
-        if (ticks != null) {
-            ticks.cancel();
-        }
-        loop.stopAndAwaitIdle(timeout.plusSeconds(2));
+        loop.stop(timeout.plus(SHUTDOWN_MARGIN));
         if (!inFlight.isEmpty()) {
             // The shutdown thread may block; nothing else is left to run on it.
-            pool.preparedQuery("update webhook_delivery set next_attempt_at = now() where id = any($1) and status = 'pending'")
-                    .execute(Tuple.of(inFlight.toArray(UUID[]::new)))
-                    .await().atMost(Duration.ofSeconds(5));
+            pool.preparedQuery(RELEASE).execute(Tuple.of(inFlight.toArray(UUID[]::new), DeliveryStatus.PENDING.wireName()))
+                    .await().atMost(RELEASE_PATIENCE);
         }
     }
 
@@ -116,7 +119,7 @@ public class DeliveryWorker {
         inFlight.add(delivery.id());
         PinnedRepresentation.Body body = representation.body(delivery.envelope(), delivery.eventType(), delivery.version(),
                 delivery.versions());
-        return registry.deprecatedAt(delivery.eventType(), body.version())
+        return deprecations.deprecatedAt(delivery.eventType(), body.version())
                 .chain(deprecated -> sender.send(delivery.url(), delivery.eventId().toString(), body.json(), delivery.secrets(),
                         deprecated.map(at -> Map.of("deprecation", "@" + at.getEpochSecond())).orElse(Map.of())))
                 .chain(result -> ledger.record(delivery, result))
@@ -131,7 +134,7 @@ public class DeliveryWorker {
         if (loop.isStopped()) {
             return Uni.createFrom().item(List.of());
         }
-        return pool.withTransaction(c -> c.preparedQuery(CLAIM).execute(Tuple.of(concurrency, leaseSeconds)))
+        return pool.withTransaction(c -> c.preparedQuery(CLAIM).execute(Tuple.of(concurrency, leaseSeconds, DeliveryStatus.PENDING.wireName())))
                 .chain(rows -> {
                     List<UUID> ids = new ArrayList<>();
                     rows.forEach(row -> ids.add(row.getUUID("id")));
@@ -140,7 +143,7 @@ public class DeliveryWorker {
     }
 
     private Uni<List<ClaimedDelivery>> load(List<UUID> ids) {
-        return pool.preparedQuery(LOAD).execute(Tuple.of(ids.toArray(UUID[]::new))).chain(rows -> {
+        return pool.preparedQuery(LOAD).execute(Tuple.of(ids.toArray(UUID[]::new), SubscriptionStatus.ACTIVE.wireName())).chain(rows -> {
             List<Row> loaded = new ArrayList<>();
             rows.forEach(loaded::add);
             List<UUID> webhookIds = loaded.stream().map(row -> row.getUUID("webhook_id")).distinct().toList();
@@ -150,12 +153,5 @@ public class DeliveryWorker {
                     WebhookSubscription.versions(row.getJsonObject("versions")), row.getString("envelope"),
                     secrets.getOrDefault(row.getUUID("webhook_id"), List.of()))).toList());
         });
-    }
-
-    /** Kept for the test ping, which shares the sender and the log but nothing else. */
-    public Uni<AttemptResult> sendOnce(UUID webhookId, String url, UUID eventId, String eventType, String body) {
-        return subscriptions.signingSecrets(List.of(webhookId))
-                .chain(secrets -> sender.send(url, eventId.toString(), body, secrets.getOrDefault(webhookId, List.of()), Map.of()))
-                .call(result -> ledger.recordTest(webhookId, eventId, eventType, result));
     }
 }

@@ -1,12 +1,17 @@
 package dev.tidings.webhook.subscription;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tidings.event.BuiltInEventType;
 import dev.tidings.event.Timestamps;
 import dev.tidings.outbox.EventDraft;
 import dev.tidings.outbox.Outbox;
+import dev.tidings.webhook.DeadLetterReason;
+import dev.tidings.webhook.DisableReason;
+import dev.tidings.webhook.SubscriptionStatus;
 import dev.tidings.webhook.deadletter.DeadLetterQueue;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,9 +27,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class Deactivation {
 
-    public static final String EVENT_TYPE = "webhook.disabled";
-    public static final String BY_FAILURES = "consecutive_failures";
-    public static final String BY_HAND = "manual";
+    private static final String DISABLE = """
+            update webhook_subscription set status = $2, updated_at = now()
+            where id = $1 and status = $3 returning url, consecutive_failures, updated_at""";
 
     private final DeadLetterQueue deadLetters;
     private final Outbox outbox;
@@ -41,20 +46,20 @@ public class Deactivation {
     }
 
     /** Answers the deliveries it parked (announce them after commit); nothing if it was not active. */
-    public Uni<List<DeadLetterQueue.Parked>> disable(SqlConnection connection, UUID webhookId, String reason) {
-        return connection.preparedQuery("update webhook_subscription set status = 'disabled', updated_at = now() "
-                        + "where id = $1 and status = 'active' returning url, consecutive_failures, updated_at")
-                .execute(Tuple.of(webhookId))
+    public Uni<List<DeadLetterQueue.Parked>> disable(SqlConnection connection, UUID webhookId, DisableReason reason) {
+        return connection.preparedQuery(DISABLE)
+                .execute(Tuple.of(webhookId, SubscriptionStatus.DISABLED.wireName(), SubscriptionStatus.ACTIVE.wireName()))
                 .chain(rows -> {
                     if (!rows.iterator().hasNext()) {
                         return Uni.createFrom().item(List.<DeadLetterQueue.Parked>of());
                     }
-                    var row = rows.iterator().next();
-                    Disabled data = new Disabled(webhookId, row.getString("url"), reason, row.getInteger("consecutive_failures"),
-                            Timestamps.format(row.getOffsetDateTime("updated_at").toInstant()));
-                    return deadLetters.parkPending(connection, webhookId, DeadLetterQueue.SUBSCRIPTION_DISABLED)
-                            .call(() -> outbox.append(connection,
-                                    new EventDraft(EVENT_TYPE, 1, "webhook/" + webhookId, json.valueToTree(data))));
+                    Row row = rows.iterator().next();
+                    Disabled data = new Disabled(webhookId, row.getString("url"), reason.wireName(),
+                            row.getInteger("consecutive_failures"), Timestamps.format(row.getOffsetDateTime("updated_at").toInstant()));
+                    BuiltInEventType type = BuiltInEventType.WEBHOOK_DISABLED;
+                    return deadLetters.parkPending(connection, webhookId, DeadLetterReason.SUBSCRIPTION_DISABLED)
+                            .call(() -> outbox.append(connection, new EventDraft(type.wireName(), type.latestVersion(),
+                                    "webhook/" + webhookId, json.valueToTree(data))));
                 });
     }
 }

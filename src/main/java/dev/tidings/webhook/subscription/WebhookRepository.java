@@ -1,5 +1,6 @@
 package dev.tidings.webhook.subscription;
 
+import dev.tidings.webhook.SubscriptionStatus;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -31,10 +32,6 @@ public class WebhookRepository {
         this.pool = pool;
     }
 
-    public Pool pool() {
-        return pool;
-    }
-
     Uni<Void> insert(SqlConnection connection, WebhookSubscription s, String secret) {
         OffsetDateTime now = s.createdAt().atOffset(ZoneOffset.UTC);
         return connection.preparedQuery("insert into webhook_subscription (id, url, event_types, description, versions, status, "
@@ -55,13 +52,14 @@ public class WebhookRepository {
     }
 
     Uni<List<WebhookSubscription>> list(UUID after, int limit) {
-        String sql = SELECT + (after == null ? " where $1::uuid is null" : " where id > $1") + " order by id limit $2";
-        return pool.preparedQuery(sql).execute(Tuple.of(after, limit)).map(WebhookRepository::all);
+        return pool.preparedQuery(SELECT + " where ($1::uuid is null or id > $1) order by id limit $2")
+                .execute(Tuple.of(after, limit)).map(WebhookRepository::all);
     }
 
     /** Active subscriptions, for the fan-out. */
     public Uni<List<WebhookSubscription>> active() {
-        return pool.preparedQuery(SELECT + " where status = 'active'").execute().map(WebhookRepository::all);
+        return pool.preparedQuery(SELECT + " where status = $1").execute(Tuple.of(SubscriptionStatus.ACTIVE.wireName()))
+                .map(WebhookRepository::all);
     }
 
     Uni<Void> update(SqlConnection connection, WebhookSubscription s) {
@@ -74,8 +72,9 @@ public class WebhookRepository {
 
     /** Re-enables a disabled subscription with a fresh failure streak. */
     Uni<Void> activate(SqlConnection connection, UUID id) {
-        return connection.preparedQuery("update webhook_subscription set status = 'active', consecutive_failures = 0, "
-                + "updated_at = now() where id = $1").execute(Tuple.of(id)).replaceWithVoid();
+        return connection.preparedQuery("update webhook_subscription set status = $2, consecutive_failures = 0, "
+                        + "updated_at = now() where id = $1")
+                .execute(Tuple.of(id, SubscriptionStatus.ACTIVE.wireName())).replaceWithVoid();
     }
 
     /** Deleting cascades to secrets, deliveries (pending retries are cancelled), attempts and dead letters. */

@@ -1,13 +1,12 @@
-package dev.tidings.webhook;
+package dev.tidings.webhook.subscription;
 
+import dev.tidings.event.WireNamed;
 import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
 import dev.tidings.problem.InvalidRequest;
+import dev.tidings.webhook.AttemptStatus;
 import dev.tidings.webhook.delivery.DeliveryLog;
-import dev.tidings.webhook.delivery.DeliveryWorker;
-import dev.tidings.webhook.subscription.WebhookRequests;
-import dev.tidings.webhook.subscription.WebhookService;
-import dev.tidings.webhook.subscription.WebhookView;
+import dev.tidings.webhook.delivery.TestPing;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -23,12 +22,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.net.URI;
-import java.util.Set;
 import java.util.UUID;
 
 /** Webhook subscriptions (CONTRACT §6): management, secret rotation, test pings and the delivery log. */
@@ -38,17 +35,14 @@ import java.util.UUID;
 @Tag(name = "Webhooks")
 public class WebhookResource {
 
-    private static final Logger LOG = Logger.getLogger(WebhookResource.class);
-    private static final Set<String> ATTEMPT_STATUSES = Set.of("succeeded", "failed", "dead");
-
     private final WebhookService webhooks;
     private final DeliveryLog deliveryLog;
-    private final DeliveryWorker worker;
+    private final TestPing testPing;
 
-    public WebhookResource(WebhookService webhooks, DeliveryLog deliveryLog, DeliveryWorker worker) {
+    public WebhookResource(WebhookService webhooks, DeliveryLog deliveryLog, TestPing testPing) {
         this.webhooks = webhooks;
         this.deliveryLog = deliveryLog;
-        this.worker = worker;
+        this.testPing = testPing;
     }
 
     @POST
@@ -101,10 +95,7 @@ public class WebhookResource {
     @ResponseStatus(202)
     @Operation(summary = "Send a webhook.test event to this subscription once", description = "Logged as an attempt; no retry, no dead letter.")
     public Uni<WebhookRequests.TestSent> test(@PathParam("id") UUID id) {
-        return webhooks.find(id).chain(subscription -> webhooks.testEvent(id).invoke(event ->
-                worker.sendOnce(id, subscription.url(), event.eventId(), event.eventType(), webhooks.serialize(event))
-                        .subscribe().with(result -> { }, failure -> LOG.warnf("Test ping to %s failed: %s", id, failure))))
-                .map(event -> new WebhookRequests.TestSent(event.eventId().toString()));
+        return webhooks.find(id).map(subscription -> new WebhookRequests.TestSent(testPing.send(subscription).toString()));
     }
 
     @GET
@@ -112,12 +103,11 @@ public class WebhookResource {
     @Operation(summary = "The delivery log: one item per attempt, newest first")
     public Uni<Page<DeliveryLog.AttemptView>> deliveries(@PathParam("id") UUID id, @QueryParam("status") String status,
                                                          @QueryParam("limit") String limit, @QueryParam("after") String after) {
-        if (status != null && !ATTEMPT_STATUSES.contains(status)) {
-            throw new InvalidRequest("status", "must be succeeded, failed or dead");
-        }
+        AttemptStatus wanted = status == null ? null : WireNamed.parse(AttemptStatus.class, status)
+                .orElseThrow(() -> new InvalidRequest("status", "must be succeeded, failed or dead"));
         int size = PageParameters.limit(limit);
         UUID before = PageParameters.afterId(after);
-        return webhooks.find(id).chain(() -> deliveryLog.attempts(id, status, before, size + 1))
+        return webhooks.find(id).chain(() -> deliveryLog.attempts(id, wanted, before, size + 1))
                 .map(rows -> Page.of(rows, size, row -> row, row -> row.id().toString()));
     }
 }

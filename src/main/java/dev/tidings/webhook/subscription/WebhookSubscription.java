@@ -1,5 +1,7 @@
 package dev.tidings.webhook.subscription;
 
+import dev.tidings.event.WireNamed;
+import dev.tidings.webhook.SubscriptionStatus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 
@@ -12,23 +14,15 @@ import java.util.UUID;
 
 /** A webhook subscription as stored. */
 public record WebhookSubscription(UUID id, String url, List<String> eventTypes, String description,
-                                  Map<String, Integer> versions, Status status, int consecutiveFailures,
+                                  Map<String, Integer> versions, SubscriptionStatus status, int consecutiveFailures,
                                   Instant createdAt) {
-
-    public enum Status {
-        ACTIVE, DISABLED;
-
-        public String wireName() {
-            return name().toLowerCase();
-        }
-    }
 
     static final String COLUMNS = "id, url, event_types, description, versions, status, consecutive_failures, created_at";
 
     static WebhookSubscription of(Row row) {
         return new WebhookSubscription(row.getUUID("id"), row.getString("url"),
                 Arrays.asList(row.getArrayOfStrings("event_types")), row.getString("description"),
-                versions(row.getJsonObject("versions")), Status.valueOf(row.getString("status").toUpperCase()),
+                versions(row.getJsonObject("versions")), WireNamed.parse(SubscriptionStatus.class, row.getString("status")).orElseThrow(),
                 row.getInteger("consecutive_failures"), row.getOffsetDateTime("created_at").toInstant());
     }
 
