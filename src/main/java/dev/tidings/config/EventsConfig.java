@@ -69,6 +69,17 @@ public interface EventsConfig {
         /** Attempts one instance makes at the same time, across all subscriptions. */
         @WithDefault("64")
         int concurrency();
+
+        /** How often the delivery worker looks for retries that fell due (new deliveries wake it at once). */
+        @WithDefault("250ms")
+        Duration pollInterval();
+
+        /**
+         * A claimed delivery is leased for the timeout plus this margin; if the instance dies mid-attempt,
+         * another one attempts it again when the lease ends. The margin covers recording the outcome.
+         */
+        @WithDefault("15s")
+        Duration leaseMargin();
     }
 
     interface Sse {

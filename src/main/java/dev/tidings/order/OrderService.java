@@ -1,5 +1,6 @@
 package dev.tidings.order;
 
+import dev.tidings.outbox.EventDraft;
 import dev.tidings.outbox.Outbox;
 import dev.tidings.problem.InvalidRequest;
 import dev.tidings.problem.ResourceNotFound;
@@ -102,7 +103,7 @@ public class OrderService {
      * Loads the order with a row lock, so concurrent mutations of one order run one after the other and
      * each checks the status the previous one left, then applies the change and appends its event.
      */
-    private Uni<Order> mutate(UUID id, Function<Order, dev.tidings.outbox.EventDraft> change) {
+    private Uni<Order> mutate(UUID id, Function<Order, EventDraft> change) {
         return Panache.getSession()
                 .chain(session -> session.find(Order.class, id, LockModeType.PESSIMISTIC_WRITE))
                 .onItem().ifNull().failWith(() -> new ResourceNotFound("Order", id))

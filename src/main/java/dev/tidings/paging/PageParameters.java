@@ -3,6 +3,7 @@ package dev.tidings.paging;
 import dev.tidings.event.TypeFilter;
 import dev.tidings.problem.InvalidRequest;
 
+import java.util.Arrays;
 import java.util.UUID;
 
 /** Parses the query parameters shared by list endpoints: {@code limit}, {@code after} and type filters. */
@@ -48,7 +49,7 @@ public final class PageParameters {
     /** Comma-separated event types and wildcards ({@code order.*}, {@code *}); absent means every type. */
     public static TypeFilter types(String value, String field) {
         TypeFilter filter = TypeFilter.parse(value);
-        boolean valid = value == null || java.util.Arrays.stream(value.split(",")).map(String::trim)
+        boolean valid = value == null || Arrays.stream(value.split(",")).map(String::trim)
                 .filter(t -> !t.isEmpty()).allMatch(TypeFilter::isValidPattern);
         if (!valid) {
             throw new InvalidRequest(field, "must be event types or wildcards such as order.* or *, comma-separated");

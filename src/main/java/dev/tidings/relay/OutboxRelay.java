@@ -1,15 +1,17 @@
 package dev.tidings.relay;
 
-import dev.tidings.background.DrainLoop;
+import dev.tidings.background.BackgroundLoop;
+import dev.tidings.background.PgNotifications;
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.Timestamps;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -28,12 +30,18 @@ import java.util.List;
  * smaller sequence after a larger one became visible. If the process dies before the commit, the
  * lock and claims vanish with its connection and the rows are published again (consumers deduplicate
  * on eventId).
+ *
+ * <p>It is woken at once when an outbox insert commits (the outbox's insert trigger sends a PostgreSQL
+ * NOTIFY, from any replica) and every {@code events.outbox.poll-interval} as a fallback.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     /** Tells SSE streams and other listeners that the log grew; the payload is the last sequence. */
     public static final String PUBLISHED_CHANNEL = "events_published";
+    /** Raised by the outbox's insert trigger (see the migrations). */
+    static final String APPENDED_CHANNEL = "outbox_appended";
+    /** A batch waits at most for Kafka's acknowledgements; well inside quarkus.shutdown.timeout. */
     private static final Duration SHUTDOWN_PATIENCE = Duration.ofSeconds(10);
 
     private static final String LOCK_CURSOR = "select last_sequence from relay_cursor where id = 1 for update skip locked";
@@ -49,24 +57,29 @@ public class OutboxRelay {
     private final Pool pool;
     private final KafkaPublisher publisher;
     private final RelayMetrics metrics;
+    private final PgNotifications notifications;
     private final int batchSize;
-    private final DrainLoop loop = new DrainLoop("Outbox relay", () -> drainUntilEmpty().chain(this::measureBacklog));
+    private final Duration pollInterval;
+    private final BackgroundLoop loop = new BackgroundLoop("Outbox relay", () -> drainUntilEmpty().chain(this::measureBacklog));
 
-    public OutboxRelay(Pool pool, KafkaPublisher publisher, RelayMetrics metrics, EventsConfig config) {
+    public OutboxRelay(Pool pool, KafkaPublisher publisher, RelayMetrics metrics, PgNotifications notifications,
+                       EventsConfig config) {
         this.pool = pool;
         this.publisher = publisher;
         this.metrics = metrics;
+        this.notifications = notifications;
         this.batchSize = config.outbox().batchSize();
+        this.pollInterval = config.outbox().pollInterval();
     }
 
-    /** Called by {@link RelayTriggers}: drain now, or once more if a drain is running. */
-    public void wake() {
-        loop.wake();
+    void start(@Observes StartupEvent startup) {
+        notifications.listen(APPENDED_CHANNEL, loop::wake);
+        loop.start(pollInterval);
     }
 
     /** On SIGTERM: let the batch in flight commit, so another replica does not publish it again. */
     void stop(@Observes ShutdownEvent shutdown) {
-        loop.stopAndAwaitIdle(SHUTDOWN_PATIENCE);
+        loop.stop(SHUTDOWN_PATIENCE);
     }
 
     private Uni<Void> drainUntilEmpty() {

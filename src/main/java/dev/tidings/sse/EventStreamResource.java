@@ -1,7 +1,7 @@
 package dev.tidings.sse;
 
-import dev.tidings.paging.PageParameters;
 import dev.tidings.eventlog.LogEntry;
+import dev.tidings.paging.PageParameters;
 import dev.tidings.problem.InvalidRequest;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;

@@ -1,6 +1,6 @@
 package dev.tidings.sse;
 
-import dev.tidings.background.DrainLoop;
+import dev.tidings.background.BackgroundLoop;
 import dev.tidings.background.PgNotifications;
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.TypeFilter;
@@ -40,21 +40,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @ApplicationScoped
 public class LiveFeed {
 
+    /** How long the feed waits for a crowded client: longer delays every stream of this instance. */
+    static final Duration SLOW_CLIENT_PATIENCE = Duration.ofSeconds(2);
+    private static final Duration ROOM_CHECK = Duration.ofMillis(20);
 
     private final EventLog log;
     private final PgNotifications notifications;
     private final EventsConfig config;
-    static final Duration SLOW_CLIENT_PATIENCE = Duration.ofSeconds(2);
-    private static final Duration ROOM_CHECK = Duration.ofMillis(20);
 
     private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
     /** Half a client buffer per read: a client that keeps up never overflows on one burst. */
     private final int page;
-    private final DrainLoop loop = new DrainLoop("SSE live feed", this::readNew);
+    private final BackgroundLoop loop = new BackgroundLoop("SSE live feed", this::readNew);
     private final BroadcastProcessor<Long> heartbeats = BroadcastProcessor.create();
     private volatile long position = -1;
     private volatile boolean ending;
-    private Cancellable ticks;
     private Cancellable heartbeatTicks;
 
     public LiveFeed(EventLog log, PgNotifications notifications, EventsConfig config, MeterRegistry registry) {
@@ -112,7 +112,7 @@ public class LiveFeed {
 
     void start(@Observes StartupEvent startup) {
         notifications.listen(OutboxRelay.PUBLISHED_CHANNEL, loop::wake);
-        ticks = Multi.createFrom().ticks().every(config.sse().pollInterval()).onOverflow().drop().subscribe().with(tick -> loop.wake());
+        loop.start(config.sse().pollInterval());
         Duration heartbeat = config.sse().heartbeatInterval();
         heartbeatTicks = Multi.createFrom().ticks().startingAfter(heartbeat).every(heartbeat).onOverflow().drop()
                 .subscribe().with(heartbeats::onNext);
@@ -132,9 +132,7 @@ public class LiveFeed {
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
-        if (ticks != null) {
-            ticks.cancel();
-        }
+        loop.stop(Duration.ZERO);
         endStreams();
     }
 
