@@ -1,10 +1,10 @@
 package dev.tidings.eventlog;
 
+import dev.tidings.event.EventEnvelope;
 import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
 import dev.tidings.problem.ResourceNotFound;
 import io.smallrye.mutiny.Uni;
-import dev.tidings.event.EventEnvelope;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -18,8 +18,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.jboss.resteasy.reactive.RestResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.UUID;
 
