@@ -37,7 +37,10 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    private record Reply(int status, Duration delay) {
+    private record Reply(int status, Duration delay, String location) {
+        Reply(int status, Duration delay) {
+            this(status, delay, null);
+        }
     }
 
     private final HttpServer server;
@@ -89,6 +92,11 @@ public final class WebhookReceiver implements AutoCloseable {
         scripts.computeIfAbsent(path(url), k -> new ArrayDeque<>()).add(new Reply(status, delay));
     }
 
+    /** The next request to {@code url} is answered {@code status} (a redirect) with {@code Location: location}. */
+    public void redirect(String url, int status, String location) {
+        scripts.computeIfAbsent(path(url), k -> new ArrayDeque<>()).add(new Reply(status, Duration.ZERO, location));
+    }
+
     /** Every request to {@code url} fails with 500 until told otherwise. */
     public void alwaysFail(String url) {
         respond(url, java.util.stream.IntStream.generate(() -> 500).limit(1000).toArray());
@@ -125,10 +133,17 @@ public final class WebhookReceiver implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         byte[] answer = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+        if (reply.location() != null) {
+            exchange.getResponseHeaders().set("Location", reply.location());
+        }
+        // 204 and 304 carry no body at all
+        boolean noBody = reply.status() == 204 || reply.status() == 304;
         try {
-            exchange.sendResponseHeaders(reply.status(), answer.length);
+            exchange.sendResponseHeaders(reply.status(), noBody ? -1 : answer.length);
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(answer);
+                if (!noBody) {
+                    out.write(answer);
+                }
             }
         } catch (IOException clientGone) {
             // the sender gave up (timeout): nothing to answer

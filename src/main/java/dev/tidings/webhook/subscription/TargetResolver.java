@@ -17,10 +17,12 @@ public class TargetResolver {
 
     private final TargetUrlPolicy policy;
     private final Vertx vertx;
+    private final HostResolver hosts;
 
-    public TargetResolver(EventsConfig config, Vertx vertx) {
+    public TargetResolver(EventsConfig config, Vertx vertx, HostResolver hosts) {
         this.policy = new TargetUrlPolicy(config.webhooks().allowHttp(), config.webhooks().allowPrivateTargets());
         this.vertx = vertx;
+        this.hosts = hosts;
     }
 
     /** A checked target: the URL and the address to connect to. */
@@ -48,9 +50,9 @@ public class TargetResolver {
                 });
     }
 
-    private static InetAddress[] lookup(String host) {
+    private InetAddress[] lookup(String host) {
         try {
-            return InetAddress.getAllByName(host);
+            return hosts.lookup(host);
         } catch (UnknownHostException e) {
             throw new RefusedTarget("has a host name that does not resolve (" + host + ")");
         }
