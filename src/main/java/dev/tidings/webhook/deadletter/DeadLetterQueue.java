@@ -58,7 +58,7 @@ public class DeadLetterQueue {
     /** Deletes the entries chosen by {@code replayed} and makes their deliveries pending again with a fresh schedule. */
     private static final String RESET_REPLAYED = """
             update webhook_delivery set status = $1, attempts = 0, next_attempt_at = now(),
-              last_response_status = null, last_error = null
+              last_response_status = null, last_error = null, lease_token = null
             where id in (select id from replayed)""";
     /** $1 pending, $2 entry, $3 active. */
     private static final String REPLAY_ONE = """

@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A due delivery the worker has leased: where it goes, what it carries, how it is signed. */
-record ClaimedDelivery(UUID id, UUID webhookId, UUID eventId, String eventType, int version, int attemptsBefore, String url,
-                       Map<String, Integer> versions, String envelope, List<String> secrets) {
+/**
+ * A due delivery the worker has leased: where it goes, what it carries, how it is signed, and the lease
+ * token without which its outcome cannot be recorded.
+ */
+record ClaimedDelivery(UUID id, UUID leaseToken, UUID webhookId, UUID eventId, String eventType, int version, int attemptsBefore,
+                       String url, Map<String, Integer> versions, String envelope, List<String> secrets) {
 }

@@ -2,6 +2,7 @@ package dev.tidings.webhook.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tidings.event.BuiltInEventType;
 import dev.tidings.event.TimeOrderedIds;
 import dev.tidings.event.TypeFilter;
 import dev.tidings.webhook.DeliveryStatus;
@@ -82,13 +83,19 @@ public class DeliveryFanout {
             String type = event.path("eventType").asText();
             Instant happened = Instant.parse(event.path("timestamp").asText());
             UUID eventId = UUID.fromString(event.path("eventId").asText());
+            String subject = event.path("subject").asText();
             filters.forEach((subscription, filter) -> {
-                if (filter.matches(type) && !happened.isBefore(subscription.createdAt())) {
+                if (filter.matches(type) && !happened.isBefore(subscription.createdAt()) && !isAbout(subscription, type, subject)) {
                     deliveries.add(new Delivery(subscription.id(), eventId, type));
                 }
             });
         }
         return deliveries;
+    }
+
+    /** A subscription never receives the news of its own deactivation (CONTRACT §6), even once it is active again. */
+    private static boolean isAbout(WebhookSubscription subscription, String type, String subject) {
+        return BuiltInEventType.WEBHOOK_DISABLED.wireName().equals(type) && subject.equals(WebhookSubscription.subject(subscription.id()));
     }
 
     private Uni<Void> store(List<Delivery> deliveries) {

@@ -17,6 +17,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -33,6 +34,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class DeliveryLedger {
 
+    private static final Logger LOG = Logger.getLogger(DeliveryLedger.class);
+
     private static final String INSERT_ATTEMPT = """
             insert into webhook_attempt (id, webhook_id, delivery_id, event_id, event_type, attempt, status,
               response_status, duration_ms, error, attempted_at, next_attempt_at)
@@ -43,16 +46,19 @@ public class DeliveryLedger {
     private static final String EXTEND_STREAK = """
             update webhook_subscription set consecutive_failures = consecutive_failures + 1
             where id = $1 and status = $2 returning consecutive_failures""";
-    /** A success ends the delivery, even one parked while this attempt was in flight ($3 succeeded, $4 pending, $5 dead). */
+    /**
+     * A success ends the delivery, even one parked while this attempt was in flight ($3 succeeded, $4 pending,
+     * $5 dead); only with the lease token of the claim that made the attempt ($6).
+     */
     private static final String SUCCEEDED = """
             update webhook_delivery set status = $3, attempts = attempts + 1, next_attempt_at = null,
-              last_response_status = $2, last_error = null
-            where id = $1 and status in ($4, $5) returning attempts""";
+              last_response_status = $2, last_error = null, lease_token = null
+            where id = $1 and status in ($4, $5) and lease_token = $6 returning attempts""";
     private static final String REMOVE_DEAD_LETTER = "delete from dead_letter where id = $1";
-    /** $4 pending, $5 dead: answers the status, so a delivery parked while in flight is told apart. */
+    /** $4 pending, $5 dead, $6 lease token: answers the status, so a delivery parked while in flight is told apart. */
     private static final String FAILED = """
-            update webhook_delivery set attempts = attempts + 1, last_response_status = $2, last_error = $3
-            where id = $1 and status in ($4, $5) returning attempts, status""";
+            update webhook_delivery set attempts = attempts + 1, last_response_status = $2, last_error = $3, lease_token = null
+            where id = $1 and status in ($4, $5) and lease_token = $6 returning attempts, status""";
     private static final String SCHEDULE_RETRY = "update webhook_delivery set next_attempt_at = $2 where id = $1";
     /** Parked while this attempt was in flight: its dead letter tells of this last attempt. */
     private static final String UPDATE_DEAD_LETTER = """
@@ -74,41 +80,58 @@ public class DeliveryLedger {
         this.deactivation = deactivation;
     }
 
+    /**
+     * Records the outcome if the lease is still this attempt's; if it ran out and the delivery was claimed
+     * again (or the subscription was deleted), nothing is written: the attempt that holds the lease records.
+     */
     Uni<Void> record(ClaimedDelivery delivery, AttemptResult result) {
         return pool.withTransaction(connection -> result.succeeded()
                         ? succeeded(connection, delivery, result)
                         : failed(connection, delivery, result))
-                .chain(deadLetters::announce);
+                .chain(deadLetters::announce)
+                .onFailure(LeaseEnded.class).recoverWithItem(ended -> {
+                    LOG.infof("Outcome of delivery %s not recorded: its lease ended before the attempt did", delivery.id());
+                    return null;
+                });
+    }
+
+    /** Rolls the recording back: the lease is no longer this attempt's. */
+    private static final class LeaseEnded extends RuntimeException {
+        LeaseEnded() {
+            super(null, null, false, false);
+        }
     }
 
     /** A success resets the streak and ends the delivery, taking it out of the dead-letter queue if it was parked meanwhile. */
     private Uni<List<DeadLetterQueue.Parked>> succeeded(SqlConnection c, ClaimedDelivery d, AttemptResult result) {
         return c.preparedQuery(RESET_STREAK).execute(Tuple.of(d.webhookId()))
                 .chain(() -> c.preparedQuery(SUCCEEDED).execute(Tuple.of(d.id(), result.responseStatus(),
-                        DeliveryStatus.SUCCEEDED.wireName(), DeliveryStatus.PENDING.wireName(), DeliveryStatus.DEAD.wireName())))
+                        DeliveryStatus.SUCCEEDED.wireName(), DeliveryStatus.PENDING.wireName(), DeliveryStatus.DEAD.wireName(),
+                        d.leaseToken())))
+                .invoke(DeliveryLedger::requireLease)
                 .call(() -> c.preparedQuery(REMOVE_DEAD_LETTER).execute(Tuple.of(d.id())))
-                .chain(rows -> logAttempt(c, d, attemptNumber(rows, d), AttemptStatus.SUCCEEDED, result, null))
+                .chain(rows -> logAttempt(c, d, rows.iterator().next().getInteger("attempts"), AttemptStatus.SUCCEEDED, result, null))
                 .replaceWith(List.of());
     }
 
-    /** The streak counts only while the subscription is active; the subscription row is locked first. */
+    /**
+     * The streak counts only the receiver's own failures, and only while the subscription is active; the
+     * subscription row is locked first.
+     */
     private Uni<List<DeadLetterQueue.Parked>> failed(SqlConnection c, ClaimedDelivery d, AttemptResult result) {
-        return c.preparedQuery(EXTEND_STREAK).execute(Tuple.of(d.webhookId(), SubscriptionStatus.ACTIVE.wireName()))
-                .chain(streakRows -> {
-                    int failures = streakRows.iterator().hasNext() ? streakRows.iterator().next().getInteger(0) : 0;
-                    return c.preparedQuery(FAILED).execute(Tuple.of(d.id(), result.responseStatus(), result.failure(),
-                                    DeliveryStatus.PENDING.wireName(), DeliveryStatus.DEAD.wireName()))
-                            .chain(rows -> {
-                                if (!rows.iterator().hasNext()) {
-                                    return Uni.createFrom().item(List.<DeadLetterQueue.Parked>of()); // deleted meanwhile
-                                }
-                                Row row = rows.iterator().next();
-                                int attempt = row.getInteger("attempts");
-                                return DeliveryStatus.DEAD.wireName().equals(row.getString("status"))
-                                        ? failedAfterParking(c, d, result, attempt)
-                                        : afterFailure(c, d, result, attempt, failures);
-                            });
-                });
+        Uni<Integer> streakNow = !result.countsAsFailure() ? Uni.createFrom().item(0)
+                : c.preparedQuery(EXTEND_STREAK).execute(Tuple.of(d.webhookId(), SubscriptionStatus.ACTIVE.wireName()))
+                        .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getInteger(0) : 0);
+        return streakNow.chain(failures -> c.preparedQuery(FAILED).execute(Tuple.of(d.id(), result.responseStatus(), result.failure(),
+                        DeliveryStatus.PENDING.wireName(), DeliveryStatus.DEAD.wireName(), d.leaseToken()))
+                .invoke(DeliveryLedger::requireLease)
+                .chain(rows -> {
+                    Row row = rows.iterator().next();
+                    int attempt = row.getInteger("attempts");
+                    return DeliveryStatus.DEAD.wireName().equals(row.getString("status"))
+                            ? failedAfterParking(c, d, result, attempt)
+                            : afterFailure(c, d, result, attempt, failures);
+                }));
     }
 
     private Uni<List<DeadLetterQueue.Parked>> afterFailure(SqlConnection c, ClaimedDelivery d, AttemptResult result,
@@ -137,8 +160,10 @@ public class DeliveryLedger {
                 .replaceWith(List.of());
     }
 
-    private static int attemptNumber(RowSet<Row> rows, ClaimedDelivery d) {
-        return rows.iterator().hasNext() ? rows.iterator().next().getInteger("attempts") : d.attemptsBefore() + 1;
+    private static void requireLease(RowSet<Row> rows) {
+        if (!rows.iterator().hasNext()) {
+            throw new LeaseEnded();
+        }
     }
 
     private static Uni<Void> logAttempt(SqlConnection c, ClaimedDelivery d, int attempt, AttemptStatus status, AttemptResult result,

@@ -9,7 +9,6 @@ import dev.tidings.webhook.subscription.WebhookRepository;
 import dev.tidings.webhook.subscription.WebhookSubscription;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -19,19 +18,26 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Attempts due deliveries: a Mutiny pipeline that claims due rows with {@code FOR UPDATE SKIP LOCKED}
- * (so replicas share the work), sends them with bounded concurrency and records each outcome.
+ * Attempts due deliveries. Whenever it is woken (new deliveries, an attempt finished, the poll), it
+ * claims as many due deliveries as it has free slots ({@code events.webhooks.concurrency}) and starts
+ * their attempts; each finished attempt frees its slot and wakes it again.
  *
- * <p>A claim is a lease: it pushes {@code next_attempt_at} past the attempt's timeout. If this process
- * dies mid-attempt, the delivery falls due again when the lease ends and is attempted again.
+ * <p>A claim is a lease: it pushes {@code next_attempt_at} past the attempt's timeout and gives the row a
+ * lease token. If this process dies mid-attempt, the delivery falls due again when the lease ends. Claims
+ * of all replicas take turns (a transaction-scoped advisory lock), so the leases running per subscription
+ * can be counted: a subscription never has more than {@code events.webhooks.concurrency-per-subscription}
+ * attempts in flight, and one slow receiver never holds every slot.
  */
 @ApplicationScoped
 public class DeliveryWorker {
@@ -40,14 +46,30 @@ public class DeliveryWorker {
     /** Beyond the attempt's own timeout: recording the last outcomes before the process exits. */
     private static final Duration SHUTDOWN_MARGIN = Duration.ofSeconds(2);
     private static final Duration RELEASE_PATIENCE = Duration.ofSeconds(5);
+    private static final Duration IDLE_CHECK = Duration.ofMillis(20);
 
-    /** $1 how many, $2 lease in seconds, $3 pending. */
+    /** Claims of every replica take turns on this lock (two-key advisory locks do not meet the outbox's one-key ones). */
+    private static final String TAKE_TURN = "select pg_advisory_xact_lock(7, 1)";
+    /**
+     * $1 free slots, $2 lease in seconds, $3 pending, $4 slots per subscription, $5 active. For each active
+     * subscription with due deliveries, its oldest due ones, as many as it has slots left; oldest first overall.
+     */
     private static final String CLAIM = """
-            with due as (
-              select id from webhook_delivery where status = $3 and next_attempt_at <= now()
-              order by next_attempt_at limit $1 for update skip locked)
-            update webhook_delivery d set next_attempt_at = now() + make_interval(secs => $2)
-            from due where d.id = due.id returning d.id""";
+            with busy as (
+              select webhook_id, count(*) as leased from webhook_delivery
+              where lease_token is not null and status = $3 and next_attempt_at > now() group by webhook_id),
+            chosen as (
+              select due.id, due.next_attempt_at from webhook_subscription s
+              left join busy on busy.webhook_id = s.id
+              cross join lateral (
+                select d.id, d.next_attempt_at from webhook_delivery d
+                where d.webhook_id = s.id and d.status = $3 and d.next_attempt_at <= now()
+                order by d.next_attempt_at limit greatest($4 - coalesce(busy.leased, 0), 0)
+                for update of d skip locked) due
+              where s.status = $5
+              order by due.next_attempt_at limit $1)
+            update webhook_delivery d set next_attempt_at = now() + make_interval(secs => $2), lease_token = gen_random_uuid()
+            from chosen where d.id = chosen.id returning d.id, d.lease_token""";
     /** $2 the subscription's active status. */
     private static final String LOAD = """
             select d.id, d.webhook_id, d.event_id, d.event_type, o.version, d.attempts, s.url, s.versions, o.envelope
@@ -55,7 +77,8 @@ public class DeliveryWorker {
             join webhook_subscription s on s.id = d.webhook_id and s.status = $2
             join outbox o on o.event_id = d.event_id
             where d.id = any($1)""";
-    private static final String RELEASE = "update webhook_delivery set next_attempt_at = now() where id = any($1) and status = $2";
+    private static final String RELEASE = """
+            update webhook_delivery set next_attempt_at = now(), lease_token = null where id = any($1) and status = $2""";
 
     private final Pool pool;
     private final WebhookRepository subscriptions;
@@ -64,11 +87,12 @@ public class DeliveryWorker {
     private final PinnedRepresentation representation;
     private final Deprecations deprecations;
     private final int concurrency;
+    private final int perSubscription;
     private final double leaseSeconds;
     private final Duration timeout;
     private final Duration pollInterval;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
-    private final BackgroundLoop loop = new BackgroundLoop("Webhook delivery", this::deliverDue);
+    private final BackgroundLoop loop = new BackgroundLoop("Webhook delivery", this::claimAndStart);
 
     public DeliveryWorker(Pool pool, WebhookRepository subscriptions, WebhookSender sender, DeliveryLedger ledger,
                           PinnedRepresentation representation, Deprecations deprecations, EventsConfig config) {
@@ -79,6 +103,7 @@ public class DeliveryWorker {
         this.representation = representation;
         this.deprecations = deprecations;
         this.concurrency = config.webhooks().concurrency();
+        this.perSubscription = config.webhooks().concurrencyPerSubscription();
         this.timeout = config.webhooks().timeout();
         this.pollInterval = config.webhooks().pollInterval();
         this.leaseSeconds = timeout.plus(config.webhooks().leaseMargin()).toMillis() / 1000.0;
@@ -95,8 +120,11 @@ public class DeliveryWorker {
      */
     void stop(@Observes ShutdownEvent shutdown) {
         loop.stop(timeout.plus(SHUTDOWN_MARGIN));
+        Instant deadline = Instant.now().plus(timeout).plus(SHUTDOWN_MARGIN);
+        while (!inFlight.isEmpty() && Instant.now().isBefore(deadline)) {
+            LockSupport.parkNanos(IDLE_CHECK.toNanos()); // the shutdown thread may block; nothing else runs on it
+        }
         if (!inFlight.isEmpty()) {
-            // The shutdown thread may block; nothing else is left to run on it.
             pool.preparedQuery(RELEASE).execute(Tuple.of(inFlight.toArray(UUID[]::new), DeliveryStatus.PENDING.wireName()))
                     .await().atMost(RELEASE_PATIENCE);
         }
@@ -107,16 +135,26 @@ public class DeliveryWorker {
         loop.wake();
     }
 
-    /** Claims and attempts batches until none is due; at most {@code concurrency} attempts run at once. */
-    private Uni<Void> deliverDue() {
-        return Multi.createBy().repeating().uni(this::claim).until(List::isEmpty)
-                .onItem().<ClaimedDelivery>disjoint()
-                .onItem().transformToUni(this::attempt).merge(concurrency)
-                .collect().last().replaceWithVoid();
+    /** Fills the free slots with due deliveries; the attempts run on their own and wake the loop when they end. */
+    private Uni<Void> claimAndStart() {
+        int free = concurrency - inFlight.size();
+        if (free <= 0 || loop.isStopped()) {
+            return Uni.createFrom().voidItem();
+        }
+        return claim(free).invoke(claimed -> claimed.forEach(this::start)).replaceWithVoid();
+    }
+
+    private void start(ClaimedDelivery delivery) {
+        inFlight.add(delivery.id());
+        attempt(delivery).subscribe().with(ignored -> finished(delivery), failure -> finished(delivery));
+    }
+
+    private void finished(ClaimedDelivery delivery) {
+        inFlight.remove(delivery.id());
+        loop.wake();
     }
 
     private Uni<Void> attempt(ClaimedDelivery delivery) {
-        inFlight.add(delivery.id());
         PinnedRepresentation.Body body = representation.body(delivery.envelope(), delivery.eventType(), delivery.version(),
                 delivery.versions());
         return deprecations.deprecatedAt(delivery.eventType(), body.version())
@@ -126,32 +164,31 @@ public class DeliveryWorker {
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("Recording delivery %s failed; it is attempted again when its lease ends: %s", delivery.id(), failure);
                     return null;
-                })
-                .eventually(() -> inFlight.remove(delivery.id()));
-    }
-
-    private Uni<List<ClaimedDelivery>> claim() {
-        if (loop.isStopped()) {
-            return Uni.createFrom().item(List.of());
-        }
-        return pool.withTransaction(c -> c.preparedQuery(CLAIM).execute(Tuple.of(concurrency, leaseSeconds, DeliveryStatus.PENDING.wireName())))
-                .chain(rows -> {
-                    List<UUID> ids = new ArrayList<>();
-                    rows.forEach(row -> ids.add(row.getUUID("id")));
-                    return ids.isEmpty() ? Uni.createFrom().item(List.<ClaimedDelivery>of()) : load(ids);
                 });
     }
 
-    private Uni<List<ClaimedDelivery>> load(List<UUID> ids) {
-        return pool.preparedQuery(LOAD).execute(Tuple.of(ids.toArray(UUID[]::new), SubscriptionStatus.ACTIVE.wireName())).chain(rows -> {
-            List<Row> loaded = new ArrayList<>();
-            rows.forEach(loaded::add);
-            List<UUID> webhookIds = loaded.stream().map(row -> row.getUUID("webhook_id")).distinct().toList();
-            return subscriptions.signingSecrets(webhookIds).map(secrets -> loaded.stream().map(row -> new ClaimedDelivery(
-                    row.getUUID("id"), row.getUUID("webhook_id"), row.getUUID("event_id"), row.getString("event_type"),
-                    row.getInteger("version"), row.getInteger("attempts"), row.getString("url"),
-                    WebhookSubscription.versions(row.getJsonObject("versions")), row.getString("envelope"),
-                    secrets.getOrDefault(row.getUUID("webhook_id"), List.of()))).toList());
-        });
+    private Uni<List<ClaimedDelivery>> claim(int free) {
+        Tuple arguments = Tuple.of(free, leaseSeconds, DeliveryStatus.PENDING.wireName(), perSubscription,
+                SubscriptionStatus.ACTIVE.wireName());
+        return pool.withTransaction(c -> c.query(TAKE_TURN).execute().chain(() -> c.preparedQuery(CLAIM).execute(arguments)))
+                .chain(rows -> {
+                    Map<UUID, UUID> leases = new HashMap<>();
+                    rows.forEach(row -> leases.put(row.getUUID("id"), row.getUUID("lease_token")));
+                    return leases.isEmpty() ? Uni.createFrom().item(List.<ClaimedDelivery>of()) : load(leases);
+                });
+    }
+
+    private Uni<List<ClaimedDelivery>> load(Map<UUID, UUID> leases) {
+        return pool.preparedQuery(LOAD).execute(Tuple.of(leases.keySet().toArray(UUID[]::new), SubscriptionStatus.ACTIVE.wireName()))
+                .chain(rows -> {
+                    List<Row> loaded = new ArrayList<>();
+                    rows.forEach(loaded::add);
+                    List<UUID> webhookIds = loaded.stream().map(row -> row.getUUID("webhook_id")).distinct().toList();
+                    return subscriptions.signingSecrets(webhookIds).map(secrets -> loaded.stream().map(row -> new ClaimedDelivery(
+                            row.getUUID("id"), leases.get(row.getUUID("id")), row.getUUID("webhook_id"), row.getUUID("event_id"),
+                            row.getString("event_type"), row.getInteger("version"), row.getInteger("attempts"), row.getString("url"),
+                            WebhookSubscription.versions(row.getJsonObject("versions")), row.getString("envelope"),
+                            secrets.getOrDefault(row.getUUID("webhook_id"), List.of()))).toList());
+                });
     }
 }

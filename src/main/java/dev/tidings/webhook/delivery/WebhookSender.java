@@ -13,35 +13,48 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
+import io.vertx.mutiny.core.http.HttpClientRequest;
+import io.vertx.mutiny.core.http.HttpClientResponse;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends one signed webhook request (Standard Webhooks): checks the target's addresses again, connects
- * to the address it checked, never follows redirects, and gives up after {@code events.webhooks.timeout}.
- * It never fails: every outcome is an {@link AttemptResult}.
+ * to the address it checked, never follows redirects. The attempt is bounded: the response status must
+ * come within {@code events.webhooks.timeout} of the start, and the body is read until that same
+ * deadline or {@code events.webhooks.response-body-bytes}, whichever comes first; then the request is
+ * reset, so no receiver keeps a connection or fills memory. It never fails: every outcome is an
+ * {@link AttemptResult}.
  */
 @ApplicationScoped
 public class WebhookSender {
 
     private static final int MAX_ERROR_LENGTH = 500;
+    /** Mutiny refuses a zero delay; a body still arriving at the deadline gets this last moment. */
+    private static final Duration LAST_MOMENT = Duration.ofMillis(1);
 
     private final HttpClient client;
     private final TargetResolver targets;
     private final Duration timeout;
+    private final long maxBodyBytes;
     private final String userAgent;
 
     public WebhookSender(Vertx vertx, TargetResolver targets, EventsConfig config,
                          @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         this.targets = targets;
         this.timeout = config.webhooks().timeout();
+        this.maxBodyBytes = config.webhooks().responseBodyBytes();
         this.userAgent = "Tidings/" + version;
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) timeout.toMillis())
@@ -53,6 +66,8 @@ public class WebhookSender {
     public Uni<AttemptResult> send(String url, String messageId, String body, List<String> secrets, Map<String, String> extraHeaders) {
         Instant attemptedAt = Timestamps.now();
         long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        AtomicBoolean connected = new AtomicBoolean();
         return targets.resolve(url)
                 .chain(resolved -> {
                     long timestamp = Instant.now().getEpochSecond();
@@ -61,7 +76,6 @@ public class WebhookSender {
                             .setAbsoluteURI(resolved.target().uri().toString())
                             .setServer(SocketAddress.inetSocketAddress(resolved.target().port(), resolved.address().getHostAddress()))
                             .setFollowRedirects(false)
-                            .setIdleTimeout(timeout.toMillis())
                             .putHeader("content-type", "application/json")
                             .putHeader("user-agent", userAgent)
                             .putHeader(WebhookSigner.HEADER_ID, messageId)
@@ -69,19 +83,62 @@ public class WebhookSender {
                             .putHeader(WebhookSigner.HEADER_SIGNATURE, WebhookSigner.signature(messageId, timestamp, body, secrets));
                     extraHeaders.forEach(request::putHeader);
                     return client.request(request)
-                            .chain(req -> req.send(Buffer.buffer(body)))
-                            .chain(response -> response.body().map(ignored -> response.statusCode()));
+                            .invoke(() -> connected.set(true))
+                            .chain(req -> req.send(Buffer.buffer(body))
+                                    .onCancellation().invoke(req::reset)
+                                    .map(response -> new Exchange(req, response)));
                 })
-                .ifNoItem().after(timeout).failWith(() -> new TimeoutException())
-                .map(status -> new AttemptResult(status, null, elapsed(started), attemptedAt))
-                .onFailure().recoverWithItem(failure -> new AttemptResult(null, describe(failure), elapsed(started), attemptedAt));
+                .ifNoItem().after(timeout).failWith(TimeoutException::new)
+                .chain(exchange -> readBody(exchange.request(), exchange.response(), deadline))
+                .map(status -> new AttemptResult(status, null, false, elapsed(started), attemptedAt))
+                .onFailure().recoverWithItem(failure ->
+                        new AttemptResult(null, describe(failure), isSenderSide(failure, connected.get()), elapsed(started), attemptedAt));
+    }
+
+    private record Exchange(HttpClientRequest request, HttpClientResponse response) {
+    }
+
+    /**
+     * The outcome is the status; the body is read (and dropped) only up to the cap and the deadline, then
+     * the request is reset. A body that breaks off changes nothing: the receiver has answered.
+     */
+    private Uni<Integer> readBody(HttpClientRequest request, HttpClientResponse response, long deadline) {
+        int status = response.statusCode();
+        Duration left = Duration.ofNanos(deadline - System.nanoTime());
+        return Uni.createFrom().<Integer>emitter(emitter -> {
+            long[] read = {0};
+            response.handler(chunk -> {
+                read[0] += chunk.length();
+                if (read[0] > maxBodyBytes) {
+                    request.reset();
+                    emitter.complete(status);
+                }
+            });
+            response.exceptionHandler(failure -> emitter.complete(status));
+            response.endHandler(() -> emitter.complete(status));
+        }).ifNoItem().after(left.compareTo(LAST_MOMENT) > 0 ? left : LAST_MOMENT).recoverWithItem(() -> {
+            request.reset();
+            return status;
+        });
+    }
+
+    /** Not the receiver's answer: the target was refused or not found, there is no route, or no connection came about. */
+    private static boolean isSenderSide(Throwable failure, boolean connected) {
+        return failure instanceof RefusedTarget || failure instanceof UnknownHostException
+                || failure instanceof NoRouteToHostException
+                || (failure instanceof SocketException && String.valueOf(failure.getMessage()).contains("unreachable"))
+                || (isTimeout(failure) && !connected);
+    }
+
+    private static boolean isTimeout(Throwable failure) {
+        return failure instanceof TimeoutException || failure.getClass().getSimpleName().contains("Timeout");
     }
 
     private String describe(Throwable failure) {
         String message;
         if (failure instanceof RefusedTarget refused) {
             message = "Refused target: url " + refused.getMessage();
-        } else if (failure instanceof TimeoutException || failure.getClass().getSimpleName().contains("Timeout")) {
+        } else if (isTimeout(failure)) {
             message = "Timed out after " + timeout.toMillis() + " ms";
         } else {
             message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();

@@ -59,7 +59,7 @@ public class Deactivation {
                     BuiltInEventType type = BuiltInEventType.WEBHOOK_DISABLED;
                     return deadLetters.parkPending(connection, webhookId, DeadLetterReason.SUBSCRIPTION_DISABLED)
                             .call(() -> outbox.append(connection, new EventDraft(type.wireName(), type.latestVersion(),
-                                    "webhook/" + webhookId, json.valueToTree(data))));
+                                    WebhookSubscription.subject(webhookId), json.valueToTree(data))));
                 });
     }
 }

@@ -69,8 +69,8 @@ public final class TargetUrlPolicy {
     /** Throws {@link RefusedTarget} unless the address may be connected to. */
     public void check(InetAddress address) {
         if (!allowPrivateTargets && isRefused(address)) {
-            throw new RefusedTarget("must not point to a loopback, private, link-local or reserved address ("
-                    + address.getHostAddress() + ")");
+            // The address itself is not named: an answer must not tell what an internal host name resolves to.
+            throw new RefusedTarget("must not point to a loopback, private, link-local or reserved address");
         }
     }
 
@@ -92,7 +92,9 @@ public final class TargetUrlPolicy {
                 || (b0 == 100 && b1 >= 64 && b1 <= 127)
                 || (b0 == 169 && b1 == 254)
                 || (b0 == 172 && b1 >= 16 && b1 <= 31)
+                || (b0 == 192 && b1 == 0 && (a[2] & 0xff) == 0)   // 192.0.0.0/24 IETF protocol assignments
                 || (b0 == 192 && b1 == 168)
+                || (b0 == 198 && (b1 & 0xfe) == 18)             // 198.18.0.0/15 benchmarking
                 || b0 >= 224;
     }
 
@@ -115,7 +117,12 @@ public final class TargetUrlPolicy {
         }
         int b0 = a[0] & 0xff;
         int b1 = a[1] & 0xff;
-        return (b0 & 0xfe) == 0xfc            // fc00::/7 unique local
+        int b2 = a[2] & 0xff;
+        int b3 = a[3] & 0xff;
+        return (b0 == 0x20 && b1 == 0x02)            // 2002::/16 6to4: tunnels to any IPv4 address
+                || (b0 == 0x20 && b1 == 0x01 && b2 == 0 && b3 == 0) // 2001::/32 Teredo
+                || (b0 == 0 && b1 == 0x64 && b2 == 0xff && b3 == 0x9b && a[4] == 0 && a[5] == 1) // 64:ff9b:1::/48 local NAT64
+                || (b0 & 0xfe) == 0xfc                // fc00::/7 unique local
                 || (b0 == 0xfe && (b1 & 0xc0) == 0x80)  // fe80::/10 link-local
                 || (b0 == 0xfe && (b1 & 0xc0) == 0xc0)  // fec0::/10 site-local
                 || b0 == 0xff;                          // ff00::/8 multicast

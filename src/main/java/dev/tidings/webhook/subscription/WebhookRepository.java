@@ -25,6 +25,8 @@ import java.util.UUID;
 public class WebhookRepository {
 
     private static final String SELECT = "select " + WebhookSubscription.COLUMNS + " from webhook_subscription";
+    /** Creations take turns (two-key advisory lock), so a count followed by an insert cannot overshoot a quota. */
+    private static final String CREATIONS_TAKE_TURNS = "select pg_advisory_xact_lock(7, 2)";
 
     private final Pool pool;
 
@@ -81,6 +83,21 @@ public class WebhookRepository {
     Uni<Boolean> delete(UUID id) {
         return pool.preparedQuery("delete from webhook_subscription where id = $1").execute(Tuple.of(id))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** How many subscriptions exist, counted with creations of other requests waiting their turn. */
+    Uni<Long> countForCreation(SqlConnection connection) {
+        return connection.query(CREATIONS_TAKE_TURNS).execute()
+                .chain(() -> connection.query("select count(*) from webhook_subscription").execute())
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** Drops the secrets that stopped signing and answers how many still sign. */
+    Uni<Long> purgeExpiredSecrets(SqlConnection connection, UUID webhookId) {
+        return connection.preparedQuery("delete from webhook_secret where webhook_id = $1 and expires_at <= now()")
+                .execute(Tuple.of(webhookId))
+                .chain(() -> connection.preparedQuery("select count(*) from webhook_secret where webhook_id = $1").execute(Tuple.of(webhookId)))
+                .map(rows -> rows.iterator().next().getLong(0));
     }
 
     Uni<Void> addSecret(SqlConnection connection, UUID webhookId, String secret) {

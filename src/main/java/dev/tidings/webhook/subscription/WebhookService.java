@@ -3,6 +3,7 @@ package dev.tidings.webhook.subscription;
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.TimeOrderedIds;
 import dev.tidings.event.Timestamps;
+import dev.tidings.problem.Conflict;
 import dev.tidings.problem.ResourceNotFound;
 import dev.tidings.webhook.DisableReason;
 import dev.tidings.webhook.SubscriptionStatus;
@@ -25,12 +26,16 @@ import java.util.UUID;
 @ApplicationScoped
 public class WebhookService {
 
+    /** Every signing secret adds a signature to every delivery: a bound keeps headers and signing cost small. */
+    static final int MAX_SIGNING_SECRETS = 5;
+
     private final Pool pool;
     private final WebhookRepository repository;
     private final SubscriptionRules rules;
     private final Deactivation deactivation;
     private final DeadLetterQueue deadLetters;
     private final Duration rotationOverlap;
+    private final int maxSubscriptions;
 
     public WebhookService(Pool pool, WebhookRepository repository, SubscriptionRules rules, Deactivation deactivation,
                           DeadLetterQueue deadLetters, EventsConfig config) {
@@ -40,6 +45,7 @@ public class WebhookService {
         this.deactivation = deactivation;
         this.deadLetters = deadLetters;
         this.rotationOverlap = config.webhooks().secretRotationOverlap();
+        this.maxSubscriptions = config.limits().subscriptionsPerAccount();
     }
 
     public Uni<WebhookView> create(WebhookRequests.CreateWebhook request) {
@@ -48,7 +54,10 @@ public class WebhookService {
             WebhookSubscription subscription = new WebhookSubscription(TimeOrderedIds.next(), request.url(), types,
                     request.description(), pins, SubscriptionStatus.ACTIVE, 0, Timestamps.now());
             String secret = WebhookSigner.newSecret();
-            return pool.withTransaction(c -> repository.insert(c, subscription, secret))
+            return pool.withTransaction(c -> repository.countForCreation(c).chain(count -> count >= maxSubscriptions
+                            ? Uni.createFrom().failure(new Conflict("At most " + maxSubscriptions
+                                    + " subscriptions may exist (events.limits.subscriptions-per-account); delete one first."))
+                            : repository.insert(c, subscription, secret)))
                     .replaceWith(WebhookView.withSecret(subscription, secret));
         });
     }
@@ -98,10 +107,19 @@ public class WebhookService {
                 : Uni.createFrom().failure(new ResourceNotFound("Webhook", id)));
     }
 
-    /** A new secret signs from now on; the current ones keep signing for the overlap. */
+    /**
+     * A new secret signs from now on; the current ones keep signing for the overlap. Secrets that stopped
+     * signing are dropped; while {@link #MAX_SIGNING_SECRETS} still sign, rotating again is refused.
+     */
     public Uni<String> rotateSecret(UUID id) {
         String secret = WebhookSigner.newSecret();
-        return find(id).chain(subscription -> pool.withTransaction(c -> repository.expireSecrets(c, id, rotationOverlap)
-                .chain(() -> repository.addSecret(c, id, secret)))).replaceWith(secret);
+        return pool.withTransaction(c -> repository.findForUpdate(c, id)
+                        .onItem().ifNull().failWith(() -> new ResourceNotFound("Webhook", id))
+                        .chain(() -> repository.purgeExpiredSecrets(c, id))
+                        .chain(signing -> signing >= MAX_SIGNING_SECRETS
+                                ? Uni.createFrom().failure(new Conflict(MAX_SIGNING_SECRETS + " secrets of this subscription still sign: "
+                                        + "rotate again once the oldest has expired (events.webhooks.secret-rotation-overlap)."))
+                                : repository.expireSecrets(c, id, rotationOverlap).chain(() -> repository.addSecret(c, id, secret))))
+                .replaceWith(secret);
     }
 }

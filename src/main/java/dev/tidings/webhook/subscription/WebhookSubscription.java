@@ -26,6 +26,11 @@ public record WebhookSubscription(UUID id, String url, List<String> eventTypes, 
                 row.getInteger("consecutive_failures"), row.getOffsetDateTime("created_at").toInstant());
     }
 
+    /** The subject of the events about a subscription ({@code webhook.disabled}, {@code webhook.test}). */
+    public static String subject(UUID id) {
+        return "webhook/" + id;
+    }
+
     public static Map<String, Integer> versions(JsonObject json) {
         Map<String, Integer> versions = new LinkedHashMap<>();
         if (json != null) {

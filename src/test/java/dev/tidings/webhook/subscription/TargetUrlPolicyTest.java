@@ -1,8 +1,8 @@
 package dev.tidings.webhook.subscription;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 
@@ -24,6 +24,27 @@ class TargetUrlPolicyTest {
             "https://0x0a.0.0.1/", "https://012.0.0.1/", "https://167772161/"})
     void refusesEverySpellingOfAPrivateAddress(String url) {
         assertThatThrownBy(() -> strict.parse(url)).isInstanceOf(RefusedTarget.class).hasMessageContaining("address");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://192.0.0.8/", "https://198.18.0.1/", "https://198.19.255.255/", "https://[2002:7f00:1::]/",
+            "https://[2002:808:808::1]/", "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/", "https://[64:ff9b:1::a00:1]/",
+            "https://[64:ff9b:1::808:808]/"})
+    void refusesSpecialPurposeRangesAndTunnels(String url) {
+        assertThatThrownBy(() -> strict.parse(url)).isInstanceOf(RefusedTarget.class).hasMessageContaining("address");
+    }
+
+    @Test
+    void aRefusalDoesNotNameTheAddress() throws Exception {
+        assertThatThrownBy(() -> strict.check(InetAddress.getByName("10.1.2.3"))).message().doesNotContain("10.1.2.3");
+        assertThatThrownBy(() -> strict.parse("https://[::ffff:192.168.7.7]/")).message().doesNotContain("192.168");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://198.17.255.255/", "https://198.20.0.1/", "https://192.0.1.1/", "https://[2001:4860::8888]/",
+            "https://[64:ff9b:2::808:808]/"})
+    void theNeighboursOfThoseRangesStayAllowed(String url) {
+        assertThat(strict.parse(url).literal()).isPresent();
     }
 
     @ParameterizedTest
