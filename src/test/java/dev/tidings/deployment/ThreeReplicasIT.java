@@ -6,25 +6,25 @@ import dev.tidings.support.Database;
 import dev.tidings.support.KafkaRecords;
 import dev.tidings.support.Orders;
 import dev.tidings.support.ServiceProcess;
+import dev.tidings.support.ServiceProcesses;
 import dev.tidings.support.SseClient;
-import dev.tidings.support.TestInfrastructure;
 import dev.tidings.support.WebhookReceiver;
 import io.restassured.specification.RequestSpecification;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -38,42 +38,38 @@ import static org.awaitility.Awaitility.await;
  * replica's client resumes on another replica with Last-Event-ID).
  */
 @Tag("processes")
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // three starts, a graceful stop and several bounded waits of up to a minute
 class ThreeReplicasIT {
 
-    private static final Path LOG = Path.of("target", "three-replicas-it.log");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int WRITERS = 3;
     private static final int ORDERS_PER_WRITER = 40;
+    private static final Map<String, String> AUTH = Map.of("Authorization", "Bearer " + Api.KEY);
 
-    @BeforeAll
-    static void infrastructure() throws Exception {
-        TestInfrastructure.startOnce();
-    }
+    @RegisterExtension
+    static final ServiceProcesses services = new ServiceProcesses("three-replicas-it.log");
 
     @Test
     void threeReplicasShareTheWorkAndOneLeavesGracefully() throws Exception {
-        Map<String, String> environment = new HashMap<>(TestInfrastructure.serviceEnvironment());
-        environment.put("EVENTS_WEBHOOKS_ALLOW_HTTP", "true");
-        environment.put("EVENTS_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true");
+        Map<String, String> environment = ServiceProcesses.webhookEnvironment();
         environment.put("EVENTS_WEBHOOKS_TIMEOUT", "5s");
         Instant started = Instant.now();
+        ServiceProcess a = services.start(environment);
+        ServiceProcess b = services.start(environment);
+        ServiceProcess c = services.start(environment);
+        ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
 
         try (WebhookReceiver receiver = WebhookReceiver.start();
-             ServiceProcess a = ServiceProcess.start(environment, 0, "/q/health/ready", LOG);
-             ServiceProcess b = ServiceProcess.start(environment, 0, "/q/health/ready", LOG);
-             ServiceProcess c = ServiceProcess.start(environment, 0, "/q/health/ready", LOG);
-             KafkaRecords orderTopic = KafkaRecords.of("events.order")) {
-            long start = Database.count("select coalesce(max(sequence), 0) from outbox");
+             KafkaRecords orderTopic = KafkaRecords.of("events.order");
+             SseClient streamA = SseClient.connect(a.port(), "/events/stream", AUTH);
+             SseClient streamB = SseClient.connect(b.port(), "/events/stream", AUTH);
+             SseClient streamC = SseClient.connect(c.port(), "/events/stream", AUTH)) {
+            long start = Database.lastSequence();
             String url = receiver.newEndpoint();
-            a.request().body(Map.of("url", url, "eventTypes", List.of("order.*"))).post("/webhooks").then().statusCode(201);
-            Map<String, String> auth = Map.of("Authorization", "Bearer " + Api.KEY);
-            SseClient streamA = SseClient.connect(a.port(), "/events/stream", auth);
-            SseClient streamB = SseClient.connect(b.port(), "/events/stream", auth);
-            SseClient streamC = SseClient.connect(c.port(), "/events/stream", auth);
+            services.subscribe(a, url, List.of("order.*"));
 
             List<ServiceProcess> alive = new CopyOnWriteArrayList<>(List.of(a, b, c));
             AtomicInteger placed = new AtomicInteger();
-            ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
             List<Future<?>> writers = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
                 int writer = w;
@@ -93,12 +89,11 @@ class ThreeReplicasIT {
             int exitCode = c.stop();
             Duration shutdown = Duration.between(stopping, Instant.now());
             for (Future<?> writer : writers) {
-                writer.get();
+                writer.get(2, TimeUnit.MINUTES);
             }
-            pool.shutdown();
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> Database.count("select count(*) from outbox where sequence is null") == 0);
-            long end = Database.count("select max(sequence) from outbox");
+            Database.awaitNothingPending(Duration.ofSeconds(60));
+            long end = Database.lastSequence();
             int expected = (int) (end - start);
             assertThat(expected).isGreaterThanOrEqualTo(WRITERS * ORDERS_PER_WRITER * 2);
             java.util.Set<String> inRange = new java.util.HashSet<>(
@@ -119,12 +114,13 @@ class ThreeReplicasIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> last(streamA) == end && last(streamB) == end);
             assertThat(streamC.ended()).isTrue();
             long cLast = last(streamC);
-            SseClient resumed = SseClient.connect(a.port(), "/events/stream", Map.of("Authorization", "Bearer " + Api.KEY,
-                    "Last-Event-ID", Long.toString(cLast)));
-            await().atMost(Duration.ofSeconds(30)).failFast(resumed::ended)
-                    .untilAsserted(() -> assertThat(last(resumed)).as("resumed after %d", cLast).isEqualTo(end));
             List<Long> cSeen = new ArrayList<>(sequences(streamC));
-            cSeen.addAll(sequences(resumed));
+            try (SseClient resumed = SseClient.connect(a.port(), "/events/stream", Map.of("Authorization", "Bearer " + Api.KEY,
+                    "Last-Event-ID", Long.toString(cLast)))) {
+                await().atMost(Duration.ofSeconds(30)).failFast(resumed::ended)
+                        .untilAsserted(() -> assertThat(last(resumed)).as("resumed after %d", cLast).isEqualTo(end));
+                cSeen.addAll(sequences(resumed));
+            }
 
             System.out.printf("three replicas: %d events in %d s; kafka records %d (duplicates %d); webhook deliveries %d "
                             + "(distinct %d); sse gaps a=%d b=%d c+resume=%d; SIGTERM exit %d after %d ms%n",
@@ -143,10 +139,8 @@ class ThreeReplicasIT {
             assertThat(cSeen.get(0)).isEqualTo(start + 1);
             assertThat(cSeen.get(cSeen.size() - 1)).isEqualTo(end);
             assertThat(exitCode).isIn(0, 143);
-            streamA.close();
-            streamB.close();
-            streamC.close();
-            resumed.close();
+        } finally {
+            pool.shutdownNow();
         }
     }
 

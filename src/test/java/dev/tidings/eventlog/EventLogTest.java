@@ -2,17 +2,16 @@ package dev.tidings.eventlog;
 
 import dev.tidings.support.Api;
 import dev.tidings.support.Database;
+import dev.tidings.support.OrderWriters;
 import dev.tidings.support.Orders;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,6 +23,9 @@ import static org.hamcrest.Matchers.startsWith;
 
 @QuarkusTest
 class EventLogTest {
+
+    /** Far more than the concurrent writers need (a few seconds). */
+    private static final Duration WRITING = Duration.ofSeconds(90);
 
     @Test
     void anOrdersHistoryListsItsEventsOldestFirst() {
@@ -81,37 +83,29 @@ class EventLogTest {
      */
     @Test
     void aReaderPagingWhileOthersWriteNeverMissesAnEvent() throws Exception {
-        long start = Database.count("select coalesce(max(sequence), 0) from outbox");
-        ExecutorService pool = Executors.newFixedThreadPool(6);
-        List<Future<?>> writers = new ArrayList<>();
-        for (int w = 0; w < 6; w++) {
-            writers.add(pool.submit(() -> {
-                for (int i = 0; i < 12; i++) {
-                    Orders.pay(Orders.place("concurrent"));
-                }
-            }));
-        }
+        long start = Database.lastSequence();
         Reader fromStart = new Reader(start);
         Reader fromMiddle = null;
-        while (writers.stream().anyMatch(writer -> !writer.isDone())) {
-            fromStart.readAvailable();
-            if (fromMiddle == null && fromStart.cursor > start + 40) {
-                fromMiddle = new Reader(fromStart.cursor - 17);
+        try (OrderWriters writers = OrderWriters.start(6, 12, "concurrent")) {
+            Instant deadline = Instant.now().plus(WRITING);
+            while (writers.running()) {
+                assertThat(Instant.now()).as("the writers finish in time").isBefore(deadline);
+                fromStart.readAvailable();
+                if (fromMiddle == null && fromStart.cursor > start + 40) {
+                    fromMiddle = new Reader(fromStart.cursor - 17);
+                }
+                if (fromMiddle != null) {
+                    fromMiddle.readAvailable();
+                }
             }
-            if (fromMiddle != null) {
-                fromMiddle.readAvailable();
-            }
+            writers.awaitDone(Duration.ofSeconds(10)); // a failed writer fails the test
         }
-        for (Future<?> writer : writers) {
-            writer.get(); // a failed writer fails the test
-        }
-        pool.shutdown();
-        await().atMost(Duration.ofSeconds(30)).until(() -> Database.count("select count(*) from outbox where sequence is null") == 0);
+        Database.awaitNothingPending(Duration.ofSeconds(30));
         fromStart.readAvailable();
         assertThat(fromMiddle).isNotNull();
         fromMiddle.readAvailable();
 
-        long end = Database.count("select max(sequence) from outbox");
+        long end = Database.lastSequence();
         assertThat(end - start).isGreaterThanOrEqualTo(6 * 12 * 2);
         assertThat(fromStart.seen).containsExactlyElementsOf(range(start + 1, end));
         assertThat(fromMiddle.seen).containsExactlyElementsOf(range(fromMiddle.first + 1, end));
@@ -137,7 +131,8 @@ class EventLogTest {
         }
 
         void readAvailable() {
-            while (true) {
+            Instant deadline = Instant.now().plus(WRITING);
+            while (Instant.now().isBefore(deadline)) {
                 JsonPath page = Api.given().queryParam("after", cursor).queryParam("limit", 7).get("/events")
                         .then().statusCode(200).extract().jsonPath();
                 List<Long> sequences = page.getList("items.sequence", Long.class);
@@ -147,6 +142,7 @@ class EventLogTest {
                 seen.addAll(sequences);
                 cursor = sequences.get(sequences.size() - 1);
             }
+            throw new AssertionError("The log kept growing for " + WRITING.toSeconds() + " s after sequence " + cursor);
         }
     }
 }

@@ -8,8 +8,10 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -59,11 +61,17 @@ class OrderResourceTest {
 
     @Test
     void listingFiltersByStatusAndPages() {
+        String cursor = Orders.place("cust-list"); // the lists below start after it, whatever came before
         String first = Orders.place("cust-list");
         String second = Orders.place("cust-list");
         Orders.pay(second);
-        Api.given().queryParam("status", "payment_received").queryParam("limit", 1000).get("/orders").then()
-                .statusCode(200).body("items.id", hasItem(second));
+        Api.given().queryParam("status", "payment_received").queryParam("after", cursor).queryParam("limit", 1000).get("/orders").then()
+                .statusCode(200).body("items.id", hasItem(second)).body("items.id", not(hasItem(first)))
+                .body("items.status", everyItem(equalTo("payment_received")));
+        Api.given().queryParam("status", "created").queryParam("after", cursor).queryParam("limit", 1000).get("/orders").then()
+                .statusCode(200).body("items.id", hasItem(first)).body("items.id", not(hasItem(second)))
+                .body("items.status", everyItem(equalTo("created")));
+        Api.given().queryParam("status", "paid").get("/orders").then().statusCode(400).body("errors[0].field", equalTo("status"));
         String next = Api.given().queryParam("after", first).queryParam("limit", 1).get("/orders").then()
                 .statusCode(200).body("items[0].id", equalTo(second)).extract().path("next");
         Api.given().queryParam("after", next).queryParam("limit", 1000).get("/orders").then()

@@ -1,24 +1,25 @@
 package dev.tidings.relay;
 
-import dev.tidings.support.Api;
 import dev.tidings.support.Database;
 import dev.tidings.support.KafkaRecords;
 import dev.tidings.support.Orders;
 import dev.tidings.support.ServiceProcess;
-import dev.tidings.support.TestInfrastructure;
-import io.restassured.RestAssured;
-import org.junit.jupiter.api.BeforeAll;
+import dev.tidings.support.ServiceProcesses;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,50 +31,48 @@ import static org.awaitility.Awaitility.await;
  * order whose creation was acknowledged has its event on Kafka and in the log.
  */
 @Tag("processes")
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // three starts and bounded waits of up to a minute each
 class RelayCrashIT {
 
-    private static final Path LOG = Path.of("target", "relay-crash-it.log");
-
-    @BeforeAll
-    static void infrastructure() throws Exception {
-        TestInfrastructure.startOnce();
-    }
+    @RegisterExtension
+    static final ServiceProcesses services = new ServiceProcesses("relay-crash-it.log");
 
     @Test
     void everyCommittedEventIsPublishedAfterTheProcessIsKilled() throws Exception {
         List<String> acknowledged = new CopyOnWriteArrayList<>();
 
-        Map<String, String> kafkaOutOfReach = new HashMap<>(TestInfrastructure.serviceEnvironment());
+        Map<String, String> kafkaOutOfReach = ServiceProcesses.environment();
         kafkaOutOfReach.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + unusedPort());
-        try (ServiceProcess first = ServiceProcess.start(kafkaOutOfReach, 0, "/q/health/live", LOG)) {
-            for (int i = 0; i < 30; i++) {
-                acknowledged.add(place(first));
-            }
-            assertThat(pending(acknowledged)).isEqualTo(30);
-            first.kill();
+        ServiceProcess first = services.start(kafkaOutOfReach, "/q/health/live");
+        for (int i = 0; i < 30; i++) {
+            acknowledged.add(place(first));
         }
+        assertThat(pending(acknowledged)).isEqualTo(30);
+        first.kill();
 
-        try (ServiceProcess second = ServiceProcess.start(TestInfrastructure.serviceEnvironment(), 0, "/q/health/ready", LOG)) {
-            Thread writer = new Thread(() -> {
-                try {
-                    while (true) {
-                        acknowledged.add(place(second));
-                    }
-                } catch (RuntimeException | AssertionError killed) {
-                    // the process is gone; requests in flight may or may not have committed
+        ServiceProcess second = services.start(ServiceProcesses.environment());
+        Instant writerDeadline = Instant.now().plusSeconds(90);
+        Thread writer = new Thread(() -> {
+            try {
+                while (Instant.now().isBefore(writerDeadline)) {
+                    acknowledged.add(place(second));
                 }
-            });
-            writer.start();
-            await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 80);
-            second.kill();
-            writer.join();
-        }
+            } catch (RuntimeException | AssertionError killed) {
+                // the process is gone; requests in flight may or may not have committed
+            }
+        }, "order-writer");
+        writer.setDaemon(true);
+        writer.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 80);
+        second.kill();
+        writer.join(Duration.ofSeconds(40).toMillis());
+        assertThat(writer.isAlive()).as("the writer stopped once the service was gone").isFalse();
 
-        try (ServiceProcess third = ServiceProcess.start(TestInfrastructure.serviceEnvironment(), 0, "/q/health/ready", LOG);
-             KafkaRecords topic = KafkaRecords.of("events.order")) {
+        ServiceProcess third = services.start(ServiceProcesses.environment());
+        try (KafkaRecords topic = KafkaRecords.of("events.order")) {
             Set<String> subjects = acknowledged.stream().map(id -> "order/" + id).collect(Collectors.toSet());
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(topic.all().stream().map(r -> r.key()).collect(Collectors.toSet())).containsAll(subjects));
+                    assertThat(topic.all().stream().map(ConsumerRecord::key).collect(Collectors.toSet())).containsAll(subjects));
             await().atMost(Duration.ofSeconds(30)).until(() -> pending(acknowledged) == 0);
             assertThat(Database.count("select count(*) from outbox where sequence is not null"))
                     .isEqualTo(Database.count("select max(sequence) - min(sequence) + 1 from outbox"));
@@ -82,9 +81,7 @@ class RelayCrashIT {
     }
 
     private static String place(ServiceProcess service) {
-        return RestAssured.given().baseUri(service.baseUri()).header("Authorization", "Bearer " + Api.KEY)
-                .contentType("application/json").body(Orders.newOrder("crash"))
-                .post("/orders").then().statusCode(201).extract().path("id");
+        return service.request().body(Orders.newOrder("crash")).post("/orders").then().statusCode(201).extract().path("id");
     }
 
     private static long pending(List<String> orderIds) {
@@ -93,7 +90,7 @@ class RelayCrashIT {
     }
 
     private static int unusedPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }

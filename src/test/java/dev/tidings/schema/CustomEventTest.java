@@ -1,7 +1,7 @@
 package dev.tidings.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.standardwebhooks.Webhook;
 import dev.tidings.outbox.EventDraft;
 import dev.tidings.outbox.Outbox;
@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import static dev.tidings.support.WebhookReceiver.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -42,8 +43,6 @@ import static org.hamcrest.Matchers.nullValue;
 @QuarkusTest
 class CustomEventTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final WebhookReceiver receiver = WebhookReceiver.shared();
 
     @AfterEach
@@ -73,7 +72,7 @@ class CustomEventTest {
 
             assertThat(topic.awaitKey(resource + "/42", 1).get(0).value()).contains(eventId);
             Api.given().get("/events/{id}", eventId).then().statusCode(200).body("event.eventType", equalTo(type));
-            WebhookReceiver.Received delivery = receiver.awaitRequests(url, 1, PATIENCE).get(0);
+            WebhookReceiver.Received delivery = receiver.awaitRequests(url, 1).get(0);
             new Webhook(secret).verify(delivery.body(), delivery.headers());
             assertThat(delivery.header("webhook-id")).isEqualTo(eventId);
             assertThat(stream.awaitEvents(1, PATIENCE).get(0).data()).contains(eventId);
@@ -102,7 +101,7 @@ class CustomEventTest {
 
     @Test
     void theOutboxRefusesInvalidDataEvenFromTheServiceItself() {
-        EventDraft broken = new EventDraft("order.shipped", 1, "order/broken-by-a-bug", JSON.createObjectNode().put("orderId", 42));
+        EventDraft broken = new EventDraft("order.shipped", 1, "order/broken-by-a-bug", JsonNodeFactory.instance.objectNode().put("orderId", 42));
         Throwable failure = pool.withTransaction(c -> outbox.append(c, broken))
                 .onItem().<Throwable>transform(envelope -> null)
                 .onFailure().recoverWithItem(f -> f)
@@ -140,7 +139,7 @@ class CustomEventTest {
                 .post("/events").then().statusCode(202).body("version", equalTo(1)).extract().header("Deprecation");
         assertThat(header).matches("@\\d+");
         assertThat(Long.parseLong(header.substring(1))).isBetween(before - 1, Instant.now().getEpochSecond());
-        assertThat(receiver.awaitRequests(url, 1, PATIENCE).get(0).header("deprecation")).isEqualTo(header);
+        assertThat(receiver.awaitRequests(url, 1).get(0).header("deprecation")).isEqualTo(header);
 
         Api.given().body(Map.of("eventType", type, "subject", "invoice/10", "data", Map.of("invoiceId", "i10", "amount", 1, "currency", "EUR")))
                 .post("/events").then().statusCode(202).body("version", equalTo(2)).header("Deprecation", nullValue());
@@ -154,8 +153,8 @@ class CustomEventTest {
         Webhooks.subscribe(v2Url, List.of("order.created"));
         Orders.place("versions");
 
-        JsonNode v1 = JSON.readTree(receiver.awaitRequests(v1Url, 1, PATIENCE).get(0).body());
-        JsonNode v2 = JSON.readTree(receiver.awaitRequests(v2Url, 1, PATIENCE).get(0).body());
+        JsonNode v1 = receiver.awaitRequests(v1Url, 1).get(0).json();
+        JsonNode v2 = receiver.awaitRequests(v2Url, 1).get(0).json();
         assertThat(v1.get("eventId")).isEqualTo(v2.get("eventId"));
         assertThat(v1.get("version").asInt()).isEqualTo(1);
         assertThat(v2.get("version").asInt()).isEqualTo(2);

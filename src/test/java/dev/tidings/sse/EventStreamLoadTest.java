@@ -2,19 +2,18 @@ package dev.tidings.sse;
 
 import dev.tidings.support.Api;
 import dev.tidings.support.Database;
-import dev.tidings.support.Orders;
+import dev.tidings.support.Metrics;
+import dev.tidings.support.OrderWriters;
 import dev.tidings.support.SseClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,38 +30,31 @@ class EventStreamLoadTest {
      */
     @Test
     void aClientReconnectingUnderConcurrentWritesSeesEveryEventOnceInOrder() throws Exception {
-        long start = Database.count("select coalesce(max(sequence), 0) from outbox");
-        ExecutorService pool = Executors.newFixedThreadPool(6);
-        List<Future<?>> writers = new ArrayList<>();
-        for (int w = 0; w < 6; w++) {
-            writers.add(pool.submit(() -> {
-                for (int i = 0; i < 10; i++) {
-                    Orders.pay(Orders.place("sse-stress"));
-                }
-            }));
-        }
+        long start = Database.lastSequence();
         List<Long> seen = new ArrayList<>();
         String lastEventId = Long.toString(start);
         int connections = 0;
-        while (writers.stream().anyMatch(w -> !w.isDone()) || seen.size() < expectedSince(start)) {
-            connections++;
-            try (SseClient client = SseClient.connect(RestAssured.port, "/events/stream",
-                    Map.of("Authorization", "Bearer " + Api.KEY, "Last-Event-ID", lastEventId))) {
-                List<SseClient.Frame> events = client.eventsWithin(7, Duration.ofSeconds(2));
-                int take = Math.min(7, events.size());
-                for (SseClient.Frame frame : events.subList(0, take)) {
-                    seen.add(Long.parseLong(frame.id()));
-                }
-                if (take > 0) {
-                    lastEventId = events.get(take - 1).id();
+        try (OrderWriters writers = OrderWriters.start(6, 10, "sse-stress")) {
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+            while (writers.running() || seen.size() < expectedSince(start)) {
+                assertThat(Instant.now()).as("%d events seen over %d connections in time", seen.size(), connections)
+                        .isBefore(deadline);
+                connections++;
+                try (SseClient client = SseClient.connect(RestAssured.port, "/events/stream",
+                        Map.of("Authorization", "Bearer " + Api.KEY, "Last-Event-ID", lastEventId))) {
+                    List<SseClient.Frame> events = client.eventsWithin(7, Duration.ofSeconds(2));
+                    int take = Math.min(7, events.size());
+                    for (SseClient.Frame frame : events.subList(0, take)) {
+                        seen.add(Long.parseLong(frame.id()));
+                    }
+                    if (take > 0) {
+                        lastEventId = events.get(take - 1).id();
+                    }
                 }
             }
+            writers.awaitDone(Duration.ofSeconds(10));
         }
-        for (Future<?> writer : writers) {
-            writer.get();
-        }
-        pool.shutdown();
-        long end = Database.count("select max(sequence) from outbox");
+        long end = Database.lastSequence();
         List<Long> expected = new ArrayList<>();
         for (long s = start + 1; s <= end; s++) {
             expected.add(s);
@@ -73,7 +65,7 @@ class EventStreamLoadTest {
 
     /** Events in the log after {@code start}, once the relay has published everything committed. */
     private static long expectedSince(long start) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> Database.count("select count(*) from outbox where sequence is null") == 0);
+        Database.awaitNothingPending(Duration.ofSeconds(20));
         return Database.count("select count(*) from outbox where sequence > ?", start);
     }
 
@@ -116,8 +108,6 @@ class EventStreamLoadTest {
     }
 
     private static double connectionsGauge() {
-        String metrics = RestAssured.get("/q/metrics").then().extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("events_sse_connections")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .findFirst().orElseThrow();
+        return Metrics.value("events_sse_connections");
     }
 }

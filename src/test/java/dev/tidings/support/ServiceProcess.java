@@ -1,5 +1,10 @@
 package dev.tidings.support;
 
+import io.restassured.RestAssured;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.specification.RequestSpecification;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -10,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -17,6 +23,14 @@ import static org.awaitility.Awaitility.await;
 public final class ServiceProcess implements AutoCloseable {
 
     public static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+
+    /** How long a start may take before the test gives up, and how long a process may take to exit. */
+    private static final Duration STARTUP = Duration.ofSeconds(90);
+    private static final Duration EXIT = Duration.ofSeconds(60);
+
+    /** Requests to an instance fail instead of waiting forever on one that hangs. */
+    private static final RestAssuredConfig TIMEOUTS = RestAssuredConfig.config().httpClient(HttpClientConfig.httpClientConfig()
+            .setParam("http.connection.timeout", 10_000).setParam("http.socket.timeout", 30_000));
 
     private final Process process;
     private final int port;
@@ -44,8 +58,14 @@ public final class ServiceProcess implements AutoCloseable {
         } else {
             builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         }
-        ServiceProcess service = new ServiceProcess(builder.start(), httpPort);
-        service.awaitHealthy(healthPath);
+        Process process = builder.start();
+        ServiceProcess service = new ServiceProcess(process, httpPort);
+        try {
+            service.awaitHealthy(healthPath);
+        } catch (RuntimeException | Error notHealthy) {
+            process.destroyForcibly(); // a service that never became healthy is not left running
+            throw notHealthy;
+        }
         return service;
     }
 
@@ -58,20 +78,20 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** An authenticated JSON request to this instance. */
-    public io.restassured.specification.RequestSpecification request() {
-        return io.restassured.RestAssured.given().baseUri(baseUri()).header("Authorization", "Bearer " + Api.KEY)
+    public RequestSpecification request() {
+        return RestAssured.given().config(TIMEOUTS).baseUri(baseUri()).header("Authorization", "Bearer " + Api.KEY)
                 .contentType("application/json");
     }
 
     private void awaitHealthy(String healthPath) {
-        HttpClient client = HttpClient.newHttpClient();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        await().atMost(STARTUP).pollInterval(Duration.ofMillis(250)).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("The service exited with code " + process.exitValue());
             }
             try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(baseUri() + healthPath)).build(),
-                        HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(baseUri() + healthPath))
+                                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
                 return response.statusCode() == 200;
             } catch (IOException e) {
                 return false;
@@ -81,13 +101,24 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** SIGKILL: no shutdown hook, no graceful anything, as when a node dies. */
     public void kill() throws InterruptedException {
-        process.destroyForcibly().waitFor();
+        process.destroyForcibly();
+        awaitExit();
     }
 
-    /** SIGTERM, then wait for the process to exit. */
+    /** SIGTERM, then wait (bounded) for the process to exit; one that does not is killed and the call fails. */
     public int stop() throws InterruptedException {
         process.destroy();
-        return process.waitFor();
+        if (!process.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)) {
+            kill();
+            throw new AssertionError("The service did not exit within " + EXIT.toSeconds() + " s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    private void awaitExit() throws InterruptedException {
+        if (!process.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException("Process " + process.pid() + " is still running after SIGKILL");
+        }
     }
 
     public Process process() {

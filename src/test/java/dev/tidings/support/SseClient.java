@@ -68,7 +68,9 @@ public final class SseClient implements AutoCloseable {
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
         }
-        socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
+        socket.setSoTimeout(30_000); // the status line and headers come at once; frames may take their time
+
         OutputStream out = socket.getOutputStream();
         StringBuilder request = new StringBuilder("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
                 + "\r\nAccept: text/event-stream\r\n");
@@ -83,6 +85,7 @@ public final class SseClient implements AutoCloseable {
             int colon = header.indexOf(':');
             headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
         }
+        socket.setSoTimeout(0);
         return new SseClient(socket, in, status, headers);
     }
 
@@ -133,11 +136,14 @@ public final class SseClient implements AutoCloseable {
 
     /** For a client that never read: drains what is buffered and tells whether the server closed the stream. */
     public boolean serverClosed(Duration atMost) throws IOException {
+        Instant deadline = Instant.now().plus(atMost);
         socket.setSoTimeout((int) atMost.toMillis());
         byte[] sink = new byte[64 * 1024];
         try {
             while (in.read(sink) >= 0) {
-                // discard
+                if (Instant.now().isAfter(deadline)) {
+                    return false; // still sending
+                }
             }
             return true;
         } catch (java.net.SocketTimeoutException stillOpen) {

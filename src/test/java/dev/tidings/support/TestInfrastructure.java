@@ -5,6 +5,8 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 
 import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -42,15 +44,13 @@ public class TestInfrastructure implements QuarkusTestResourceLifecycleManager {
                 "kafka.bootstrap.servers", bootstrapServers);
     }
 
-    /** The same configuration as environment variables, for a service started as a process. */
+    /** The same configuration as environment variables (plus the test key), for a service started as a process. */
     public static Map<String, String> serviceEnvironment() {
-        return Map.of(
-                "QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl,
-                "QUARKUS_DATASOURCE_REACTIVE_URL", jdbcUrl.replaceFirst("^jdbc:", ""),
-                "QUARKUS_DATASOURCE_USERNAME", user,
-                "QUARKUS_DATASOURCE_PASSWORD", password,
-                "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
-                "EVENTS_AUTH_API_KEYS", Api.KEY);
+        Map<String, String> environment = new HashMap<>();
+        serviceConfiguration().forEach((name, value) ->
+                environment.put(name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), value));
+        environment.put("EVENTS_AUTH_API_KEYS", Api.KEY);
+        return environment;
     }
 
     /** Starts (once) what the tests need, also for tests that run the service as a separate process. */

@@ -1,5 +1,7 @@
 package dev.tidings.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -29,11 +31,25 @@ import static org.awaitility.Awaitility.await;
  */
 public final class WebhookReceiver implements AutoCloseable {
 
+    /** How long the tests wait for a delivery they expect (deliveries normally take well under a second). */
+    public static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** A request as received: lower-case header names, the body as sent. */
     public record Received(String endpoint, Map<String, List<String>> headers, String body, Instant at) {
         public String header(String name) {
             List<String> values = headers.get(name);
             return values == null ? null : values.get(0);
+        }
+
+        /** The body as JSON. */
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("Not JSON: " + body, e);
+            }
         }
     }
 
@@ -109,6 +125,11 @@ public final class WebhookReceiver implements AutoCloseable {
     public List<Received> requests(String url) {
         String path = path(url);
         return received.stream().filter(r -> r.endpoint().equals(path)).toList();
+    }
+
+    /** Waits (up to {@link #PATIENCE}) until {@code url} received at least {@code count} requests; answers them all. */
+    public List<Received> awaitRequests(String url, int count) {
+        return awaitRequests(url, count, PATIENCE);
     }
 
     public List<Received> awaitRequests(String url, int count, Duration atMost) {

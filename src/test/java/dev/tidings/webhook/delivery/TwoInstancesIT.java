@@ -2,15 +2,13 @@ package dev.tidings.webhook.delivery;
 
 import dev.tidings.support.Orders;
 import dev.tidings.support.ServiceProcess;
-import dev.tidings.support.TestInfrastructure;
+import dev.tidings.support.ServiceProcesses;
 import dev.tidings.support.WebhookReceiver;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,27 +25,16 @@ import static org.awaitility.Awaitility.await;
 @Tag("processes")
 class TwoInstancesIT {
 
-    private static final Path LOG = Path.of("target", "two-instances-it.log");
-
-    @BeforeAll
-    static void infrastructure() throws Exception {
-        TestInfrastructure.startOnce();
-    }
-
-    static Map<String, String> environment() {
-        Map<String, String> env = new HashMap<>(TestInfrastructure.serviceEnvironment());
-        env.put("EVENTS_WEBHOOKS_ALLOW_HTTP", "true");
-        env.put("EVENTS_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true");
-        return env;
-    }
+    @RegisterExtension
+    static final ServiceProcesses services = new ServiceProcesses("two-instances-it.log");
 
     @Test
     void everyEventIsDeliveredExactlyOncePerSubscription() throws Exception {
-        try (WebhookReceiver receiver = WebhookReceiver.start();
-             ServiceProcess first = ServiceProcess.start(environment(), 0, "/q/health/ready", LOG);
-             ServiceProcess second = ServiceProcess.start(environment(), 0, "/q/health/ready", LOG)) {
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            ServiceProcess first = services.start(ServiceProcesses.webhookEnvironment());
+            ServiceProcess second = services.start(ServiceProcesses.webhookEnvironment());
             String url = receiver.newEndpoint();
-            first.request().body(Map.of("url", url, "eventTypes", List.of("order.*"))).post("/webhooks").then().statusCode(201);
+            services.subscribe(first, url, List.of("order.*"));
 
             List<ServiceProcess> instances = List.of(first, second);
             for (int i = 0; i < 60; i++) {

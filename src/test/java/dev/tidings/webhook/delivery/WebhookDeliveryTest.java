@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static dev.tidings.support.WebhookReceiver.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -30,8 +31,6 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 class WebhookDeliveryTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final WebhookReceiver receiver = WebhookReceiver.shared();
 
     @AfterEach
@@ -45,17 +44,18 @@ class WebhookDeliveryTest {
         String secret = Webhooks.subscribe(url, List.of("order.created")).getString("secret");
         String orderId = Orders.place("signed");
 
-        Received request = receiver.awaitRequests(url, 1, PATIENCE).get(0);
+        Received request = receiver.awaitRequests(url, 1).get(0);
         new Webhook(secret).verify(request.body(), request.headers());
         assertThatThrownBy(() -> new Webhook(WebhookSigner.newSecret()).verify(request.body(), request.headers()))
                 .isInstanceOf(WebhookVerificationException.class);
 
-        JsonNode event = JSON.readTree(request.body());
+        JsonNode event = request.json();
         assertThat(event.at("/data/orderId").asText()).isEqualTo(orderId);
         assertThat(request.header("webhook-id")).isEqualTo(event.get("eventId").asText());
         assertThat(request.header("content-type")).isEqualTo("application/json");
         assertThat(request.header("user-agent")).startsWith("Tidings/");
-        JsonNode logged = JSON.readTree(Api.given().get("/events/{id}", event.get("eventId").asText()).then().extract().asString());
+        JsonNode logged = new ObjectMapper().readTree(Api.given().get("/events/{id}", event.get("eventId").asText()).then()
+                .extract().asString());
         assertThat(logged.get("event")).isEqualTo(event);
     }
 
@@ -64,7 +64,7 @@ class WebhookDeliveryTest {
         String url = receiver.newEndpoint();
         Webhooks.subscribe(url, List.of("order.created"));
         String orderId = Orders.place("redelivered");
-        Received original = receiver.awaitRequests(url, 1, PATIENCE).get(0);
+        Received original = receiver.awaitRequests(url, 1).get(0);
 
         // The same record once more, as after a relay crash between Kafka's ack and the commit.
         try (KafkaCompanion kafka = new KafkaCompanion(TestInfrastructure.bootstrapServers())) {
@@ -84,7 +84,7 @@ class WebhookDeliveryTest {
         assertThat(newSecret).startsWith("whsec_").isNotEqualTo(oldSecret);
 
         Orders.place("rotation");
-        Received request = receiver.awaitRequests(url, 1, PATIENCE).get(0);
+        Received request = receiver.awaitRequests(url, 1).get(0);
         assertThat(request.header("webhook-signature").split(" ")).hasSize(2);
         new Webhook(oldSecret).verify(request.body(), request.headers());
         new Webhook(newSecret).verify(request.body(), request.headers());
@@ -104,9 +104,9 @@ class WebhookDeliveryTest {
         String orderId = Orders.place("routing");
         Orders.pay(orderId);
 
-        assertThat(types(receiver.awaitRequests(prefix, 2, PATIENCE), orderId))
+        assertThat(types(receiver.awaitRequests(prefix, 2), orderId))
                 .containsExactlyInAnyOrder("order.created", "order.payment_received");
-        assertThat(types(receiver.awaitRequests(everything, 2, PATIENCE), orderId))
+        assertThat(types(receiver.awaitRequests(everything, 2), orderId))
                 .containsExactlyInAnyOrder("order.created", "order.payment_received");
         await().atMost(PATIENCE).untilAsserted(() ->
                 assertThat(types(receiver.requests(exact), orderId)).containsExactly("order.payment_received"));
@@ -122,12 +122,12 @@ class WebhookDeliveryTest {
         Webhooks.subscribe(latestUrl, List.of("order.created"));
 
         Orders.place("pinned");
-        Received pinned = receiver.awaitRequests(pinnedUrl, 1, PATIENCE).get(0);
-        Received latest = receiver.awaitRequests(latestUrl, 1, PATIENCE).get(0);
+        Received pinned = receiver.awaitRequests(pinnedUrl, 1).get(0);
+        Received latest = receiver.awaitRequests(latestUrl, 1).get(0);
         new Webhook(pinnedSecret).verify(pinned.body(), pinned.headers());
 
-        JsonNode v1 = JSON.readTree(pinned.body());
-        JsonNode v2 = JSON.readTree(latest.body());
+        JsonNode v1 = pinned.json();
+        JsonNode v2 = latest.json();
         assertThat(v1.get("eventId")).isEqualTo(v2.get("eventId"));
         assertThat(v1.get("version").asInt()).isEqualTo(1);
         assertThat(v2.get("version").asInt()).isEqualTo(2);
@@ -143,9 +143,9 @@ class WebhookDeliveryTest {
         String id = webhook.getString("id");
 
         String eventId = Api.given().post("/webhooks/{id}/test", id).then().statusCode(202).extract().path("eventId");
-        Received ping = receiver.awaitRequests(url, 1, PATIENCE).get(0);
+        Received ping = receiver.awaitRequests(url, 1).get(0);
         new Webhook(webhook.getString("secret")).verify(ping.body(), ping.headers());
-        JsonNode event = JSON.readTree(ping.body());
+        JsonNode event = ping.json();
         assertThat(event.get("eventId").asText()).isEqualTo(eventId);
         assertThat(event.get("eventType").asText()).isEqualTo("webhook.test");
         assertThat(event.get("subject").asText()).isEqualTo("webhook/" + id);
@@ -163,12 +163,6 @@ class WebhookDeliveryTest {
 
     /** The event types of the requests that concern one order. */
     private static List<String> types(List<Received> requests, String orderId) {
-        return requests.stream().filter(r -> r.body().contains(orderId)).map(r -> {
-            try {
-                return JSON.readTree(r.body()).get("eventType").asText();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return requests.stream().filter(r -> r.body().contains(orderId)).map(r -> r.json().get("eventType").asText()).toList();
     }
 }

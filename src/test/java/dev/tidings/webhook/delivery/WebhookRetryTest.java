@@ -1,13 +1,13 @@
 package dev.tidings.webhook.delivery;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tidings.support.Api;
+import dev.tidings.support.Database;
+import dev.tidings.support.Metrics;
 import dev.tidings.support.Orders;
 import dev.tidings.support.WebhookReceiver;
 import dev.tidings.support.WebhookReceiver.Received;
 import dev.tidings.support.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,9 +15,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static dev.tidings.support.WebhookReceiver.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 
 /**
  * Retries, timeouts, the dead-letter queue and deactivation, with the test schedule 1s,2s (three
@@ -26,13 +31,21 @@ import static org.hamcrest.Matchers.containsString;
 @QuarkusTest
 class WebhookRetryTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final WebhookReceiver receiver = WebhookReceiver.shared();
 
     @AfterEach
     void deleteSubscriptions() {
         Webhooks.deleteAll();
+    }
+
+    /** A subscription whose receiver answers 500 to everything. */
+    private record Failing(String url, String id) {
+    }
+
+    private static Failing failingSubscription(String... eventTypes) {
+        String url = receiver.newEndpoint();
+        receiver.alwaysFail(url);
+        return new Failing(url, Webhooks.subscribe(url, List.of(eventTypes)).getString("id"));
     }
 
     @Test
@@ -42,7 +55,7 @@ class WebhookRetryTest {
         String id = Webhooks.subscribe(url, List.of("order.created")).getString("id");
         Orders.place("flaky");
 
-        List<Received> attempts = receiver.awaitRequests(url, 3, PATIENCE);
+        List<Received> attempts = receiver.awaitRequests(url, 3);
         assertThat(attempts).extracting(r -> r.header("webhook-id")).containsOnly(attempts.get(0).header("webhook-id"));
         assertThat(Duration.between(attempts.get(0).at(), attempts.get(1).at())).isBetween(Duration.ofMillis(1000), Duration.ofMillis(2500));
         assertThat(Duration.between(attempts.get(1).at(), attempts.get(2).at())).isBetween(Duration.ofMillis(2000), Duration.ofMillis(3700));
@@ -59,13 +72,32 @@ class WebhookRetryTest {
     }
 
     @Test
+    void theDeliveryLogFiltersByStatus() {
+        String url = receiver.newEndpoint();
+        receiver.respond(url, 500);
+        String id = Webhooks.subscribe(url, List.of("order.created")).getString("id");
+        Orders.place("log-filter");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(Webhooks.deliveries(id)).extracting(a -> a.get("status"))
+                .containsExactly("succeeded", "failed"));
+
+        Api.given().queryParam("status", "failed").get("/webhooks/{id}/deliveries", id).then().statusCode(200)
+                .body("items.status", equalTo(List.of("failed"))).body("items.attempt", equalTo(List.of(1)));
+        Api.given().queryParam("status", "succeeded").get("/webhooks/{id}/deliveries", id).then().statusCode(200)
+                .body("items.status", equalTo(List.of("succeeded"))).body("items.attempt", equalTo(List.of(2)));
+        Api.given().queryParam("status", "dead").get("/webhooks/{id}/deliveries", id).then().statusCode(200)
+                .body("items", equalTo(List.of()));
+        Api.given().queryParam("status", "pending").get("/webhooks/{id}/deliveries", id).then().statusCode(400)
+                .body("errors[0].field", equalTo("status"));
+    }
+
+    @Test
     void aResponseSlowerThanTheTimeoutIsAFailedAttempt() {
         String url = receiver.newEndpoint();
         receiver.respondSlowly(url, 200, Duration.ofMillis(2500));
         String id = Webhooks.subscribe(url, List.of("order.created")).getString("id");
         Orders.place("slow");
 
-        receiver.awaitRequests(url, 2, PATIENCE);
+        receiver.awaitRequests(url, 2);
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(Webhooks.deliveries(id)).hasSize(2));
         Map<String, Object> first = Webhooks.deliveries(id).get(1);
         assertThat(first.get("status")).isEqualTo("failed");
@@ -76,9 +108,10 @@ class WebhookRetryTest {
 
     @Test
     void anAlwaysFailingReceiverEndsInTheDeadLetterQueueAndAReplayDeliversItOnceItRecovers() {
-        String url = receiver.newEndpoint();
-        receiver.alwaysFail(url);
-        String id = Webhooks.subscribe(url, List.of("order.created")).getString("id");
+        Failing failing = failingSubscription("order.created");
+        String url = failing.url();
+        String id = failing.id();
+        double parkedBefore = Metrics.value("events_dead_letters_total");
         Orders.place("dead");
 
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(Webhooks.deadLetters(id)).hasSize(1));
@@ -89,46 +122,74 @@ class WebhookRetryTest {
         Map<String, Object> last = Webhooks.deliveries(id).get(0);
         assertThat(last).containsEntry("status", "dead").containsEntry("attempt", 3);
         assertThat(last.get("nextAttemptAt")).isNull();
-        Api.given().get("/webhooks/{id}", id).then().body("status", org.hamcrest.Matchers.equalTo("active"));
-        RestAssured.get("/q/metrics").then().body(containsString("events_dead_letters_total"))
-                .body(containsString("events_dead_letters_waiting"));
+        Api.given().get("/webhooks/{id}", id).then().body("status", equalTo("active"));
+        assertThat(Metrics.value("events_dead_letters_total")).isEqualTo(parkedBefore + 1);
+        awaitWaitingGaugeMatchesTheQueue();
 
         receiver.recover(url);
         Api.given().post("/dead-letters/{id}/replay", deadLetter.get("id")).then().statusCode(202);
-        List<Received> requests = receiver.awaitRequests(url, 4, PATIENCE);
+        List<Received> requests = receiver.awaitRequests(url, 4);
         assertThat(requests.get(3).header("webhook-id")).isEqualTo(requests.get(0).header("webhook-id"));
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(Webhooks.deadLetters(id)).isEmpty());
         await().atMost(PATIENCE).until(() -> "succeeded".equals(Webhooks.deliveries(id).get(0).get("status")));
         Api.given().post("/dead-letters/{id}/replay", deadLetter.get("id")).then().statusCode(404);
+        awaitWaitingGaugeMatchesTheQueue();
+    }
+
+    @Test
+    void deadLettersFilterByWebhookAndEventType() {
+        Failing created = failingSubscription("order.created");
+        Failing paid = failingSubscription("order.payment_received");
+        Orders.pay(Orders.place("dead-filters"));
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(Webhooks.deadLetters(created.id())).hasSize(1);
+            assertThat(Webhooks.deadLetters(paid.id())).hasSize(1);
+        });
+
+        Api.given().queryParam("webhookId", created.id()).get("/dead-letters").then().statusCode(200)
+                .body("items.webhookId", everyItem(equalTo(created.id())))
+                .body("items.eventType", equalTo(List.of("order.created")));
+        Api.given().queryParam("eventType", "order.payment_received").queryParam("limit", 1000).get("/dead-letters").then()
+                .statusCode(200)
+                .body("items.eventType", everyItem(equalTo("order.payment_received")))
+                .body("items.webhookId", hasItem(paid.id())).body("items.webhookId", not(hasItem(created.id())));
+        Api.given().queryParam("eventType", "order.*").queryParam("limit", 1000).get("/dead-letters").then()
+                .statusCode(200).body("items.webhookId", hasItem(created.id())).body("items.webhookId", hasItem(paid.id()));
+    }
+
+    /** The gauge follows the queue: re-read after each park and replay, and regularly (every 10 s) besides. */
+    private static void awaitWaitingGaugeMatchesTheQueue() {
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(Metrics.value("events_dead_letters_waiting"))
+                .isEqualTo((double) Database.count("select count(*) from dead_letter")));
     }
 
     @Test
     void theFifthConsecutiveFailureDisablesTheSubscriptionAndEmitsWebhookDisabled() throws Exception {
-        String failing = receiver.newEndpoint();
+        Failing subscription = failingSubscription("order.*");
+        String failing = subscription.url();
+        String id = subscription.id();
         String watcher = receiver.newEndpoint();
-        receiver.alwaysFail(failing);
-        String id = Webhooks.subscribe(failing, List.of("order.*")).getString("id");
         Webhooks.subscribe(watcher, List.of("webhook.disabled"));
         String orderId = Orders.place("disable");
         Orders.pay(orderId);
 
         await().atMost(PATIENCE).untilAsserted(() ->
-                Api.given().get("/webhooks/{id}", id).then().body("status", org.hamcrest.Matchers.equalTo("disabled")));
+                Api.given().get("/webhooks/{id}", id).then().body("status", equalTo("disabled")));
         // The fifth failure disables it; an attempt already in flight may still finish (CONTRACT §6).
         await().during(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> !receiver.requests(failing).isEmpty());
         int attemptsWhenDisabled = receiver.requests(failing).size();
         assertThat(attemptsWhenDisabled).isBetween(5, 6);
 
-        Received notice = receiver.awaitRequests(watcher, 1, PATIENCE).stream()
+        Received notice = receiver.awaitRequests(watcher, 1).stream()
                 .filter(r -> r.body().contains(id)).findFirst().orElseThrow();
-        var event = JSON.readTree(notice.body());
+        var event = notice.json();
         assertThat(event.get("eventType").asText()).isEqualTo("webhook.disabled");
         assertThat(event.get("subject").asText()).isEqualTo("webhook/" + id);
         assertThat(event.at("/data/reason").asText()).isEqualTo("consecutive_failures");
         assertThat(event.at("/data/consecutiveFailures").asInt()).isEqualTo(5);
         assertThat(event.at("/data/url").asText()).isEqualTo(failing);
         Api.given().queryParam("subject", "webhook/" + id).get("/events").then()
-                .body("items.event.eventType", org.hamcrest.Matchers.hasItem("webhook.disabled"));
+                .body("items.event.eventType", hasItem("webhook.disabled"));
 
         List<Map<String, Object>> deadLetters = Webhooks.deadLetters(id);
         assertThat(deadLetters).isNotEmpty();
@@ -142,41 +203,50 @@ class WebhookRetryTest {
         // Re-enabling resets the streak; a bulk replay sends the parked deliveries again.
         receiver.recover(failing);
         Api.given().body(Map.of("status", "active")).patch("/webhooks/{id}", id).then().statusCode(200)
-                .body("status", org.hamcrest.Matchers.equalTo("active")).body("secret", org.hamcrest.Matchers.nullValue());
+                .body("status", equalTo("active")).body("secret", nullValue());
         int parked = deadLetters.size();
         Api.given().body(Map.of("webhookId", id)).post("/dead-letters/replay").then().statusCode(202)
-                .body("replayed", org.hamcrest.Matchers.equalTo(parked));
-        receiver.awaitRequests(failing, attemptsWhenDisabled + parked, PATIENCE);
+                .body("replayed", equalTo(parked));
+        receiver.awaitRequests(failing, attemptsWhenDisabled + parked);
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(Webhooks.deadLetters(id)).isEmpty());
     }
 
     @Test
     void disablingByHandParksPendingDeliveriesWithReasonManual() {
-        String url = receiver.newEndpoint();
-        receiver.alwaysFail(url);
-        String id = Webhooks.subscribe(url, List.of("order.created")).getString("id");
+        Failing failing = failingSubscription("order.created");
+        String id = failing.id();
         Orders.place("manual");
-        receiver.awaitRequests(url, 1, PATIENCE);
+        receiver.awaitRequests(failing.url(), 1);
 
         Api.given().body(Map.of("status", "disabled")).patch("/webhooks/{id}", id).then().statusCode(200)
-                .body("status", org.hamcrest.Matchers.equalTo("disabled"));
+                .body("status", equalTo("disabled"));
         assertThat(Webhooks.deadLetters(id)).singleElement().satisfies(d -> assertThat(d).containsEntry("reason", "subscription_disabled"));
         await().atMost(PATIENCE).untilAsserted(() -> Api.given().queryParam("subject", "webhook/" + id).get("/events").then()
-                .body("items.event.data.reason", org.hamcrest.Matchers.hasItem("manual")));
+                .body("items.event.data.reason", hasItem("manual")));
     }
 
     @Test
     void deletingASubscriptionCancelsItsRetriesAndRemovesItsDeadLetters() {
-        String url = receiver.newEndpoint();
-        receiver.alwaysFail(url);
-        String id = Webhooks.subscribe(url, List.of("order.created")).getString("id");
-        Orders.place("deleted");
-        receiver.awaitRequests(url, 1, PATIENCE);
+        Failing failing = failingSubscription("order.created");
+        String url = failing.url();
+        String id = failing.id();
+        // A first event exhausts its attempts (three) and is parked ...
+        Orders.place("deleted-dead");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(Webhooks.deadLetters(id)).hasSize(1));
+        Object deadLetter = Webhooks.deadLetters(id).get(0).get("id");
+        assertThat(Database.count("select count(*) from dead_letter where webhook_id = ?::uuid", id)).isEqualTo(1);
+        // ... a second one has failed once and waits for its retry.
+        Orders.place("deleted-pending");
+        receiver.awaitRequests(url, 4);
 
         Api.given().delete("/webhooks/{id}", id).then().statusCode(204);
+        int attemptsAtDeletion = receiver.requests(url).size();
         Api.given().get("/webhooks/{id}", id).then().statusCode(404);
         Api.given().get("/webhooks/{id}/deliveries", id).then().statusCode(404);
         assertThat(Webhooks.deadLetters(id)).isEmpty();
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> receiver.requests(url).size() == 1);
+        assertThat(Database.count("select count(*) from dead_letter where webhook_id = ?::uuid", id)).isZero();
+        Api.given().post("/dead-letters/{id}/replay", deadLetter).then().statusCode(404);
+        // The retry that was due (1 s after the failure) never comes.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> receiver.requests(url).size() == attemptsAtDeletion);
     }
 }

@@ -1,0 +1,23 @@
+package dev.tidings.support;
+
+import io.restassured.RestAssured;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Values from the service's Prometheus endpoint ({@code /q/metrics}), open without a key. */
+public final class Metrics {
+
+    private Metrics() {
+    }
+
+    /** The current value of a series without labels (or with the service's common ones); fails if it is not exposed. */
+    public static double value(String name) {
+        String exposition = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? (\\S+)$").matcher(exposition);
+        if (!sample.find()) {
+            throw new AssertionError("No metric " + name + " in /q/metrics");
+        }
+        return Double.parseDouble(sample.group(2));
+    }
+}

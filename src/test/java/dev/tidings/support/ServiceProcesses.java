@@ -1,0 +1,97 @@
+package dev.tidings.support;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The service processes of one test class (register it as a static {@code @RegisterExtension} field):
+ * it starts the shared infrastructure once, and after every test, passed or failed, kills the processes
+ * started through it and deletes the webhook subscriptions made through it, so that the next class
+ * starts from a clean slate.
+ */
+public final class ServiceProcesses implements BeforeAllCallback, AfterEachCallback {
+
+    /** Every instance started by any test class; a test JVM that is stopped (a fork timeout) takes them with it. */
+    private static final Set<ServiceProcess> ALL = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ALL.forEach(service -> service.process().destroyForcibly())));
+    }
+
+    private final Path log;
+    private final List<ServiceProcess> started = new CopyOnWriteArrayList<>();
+    private final List<String> subscriptions = new CopyOnWriteArrayList<>();
+
+    /** Output of every process goes to {@code target/<logName>}. */
+    public ServiceProcesses(String logName) {
+        this.log = Path.of("target", logName);
+    }
+
+    /** The infrastructure's settings and the test key, as environment variables. */
+    public static Map<String, String> environment() {
+        return new HashMap<>(TestInfrastructure.serviceEnvironment());
+    }
+
+    /** The same, plus what it takes to deliver to the test receiver: plain HTTP on 127.0.0.1. */
+    public static Map<String, String> webhookEnvironment() {
+        Map<String, String> environment = environment();
+        environment.put("EVENTS_WEBHOOKS_ALLOW_HTTP", "true");
+        environment.put("EVENTS_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true");
+        return environment;
+    }
+
+    /** Starts an instance and waits until it is ready. */
+    public ServiceProcess start(Map<String, String> environment) throws IOException {
+        return start(environment, "/q/health/ready");
+    }
+
+    /** Starts an instance and waits until {@code healthPath} answers 200. */
+    public ServiceProcess start(Map<String, String> environment, String healthPath) throws IOException {
+        ServiceProcess service = ServiceProcess.start(environment, 0, healthPath, log);
+        started.add(service);
+        ALL.add(service);
+        return service;
+    }
+
+    /** Subscribes {@code url} through {@code instance}; answers the subscription's id. */
+    public String subscribe(ServiceProcess instance, String url, List<String> eventTypes) {
+        String id = instance.request().body(Map.of("url", url, "eventTypes", eventTypes)).post("/webhooks")
+                .then().statusCode(201).extract().path("id");
+        subscriptions.add(id);
+        return id;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        TestInfrastructure.startOnce();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        try {
+            for (ServiceProcess service : started) {
+                service.close();
+                ALL.remove(service);
+            }
+        } finally {
+            started.clear();
+            // No instance is left to ask: the rows go directly, their deliveries and dead letters with them
+            // (the cascades that DELETE /webhooks/{id} relies on).
+            for (String id : subscriptions) {
+                Database.update("delete from webhook_subscription where id = ?", UUID.fromString(id));
+            }
+            subscriptions.clear();
+        }
+    }
+}
