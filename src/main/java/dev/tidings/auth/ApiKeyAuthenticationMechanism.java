@@ -1,5 +1,8 @@
 package dev.tidings.auth;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tidings.problem.Problem;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
@@ -22,6 +25,12 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
 
     static final String STREAM_PATH = "/events/stream";
     private static final String BEARER = "bearer ";
+
+    private final String unauthenticated;
+
+    public ApiKeyAuthenticationMechanism(ObjectMapper json) throws JsonProcessingException {
+        this.unauthenticated = json.writeValueAsString(Problem.of(401, Problem.UNAUTHENTICATED));
+    }
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
@@ -46,6 +55,18 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
         return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer"));
+    }
+
+    /** The 401 of the HTTP layer, which answers before any resource is matched: a problem+json like every error. */
+    @Override
+    public Uni<Boolean> sendChallenge(RoutingContext context) {
+        if (!context.response().headWritten()) {
+            context.response().setStatusCode(401)
+                    .putHeader("WWW-Authenticate", "Bearer")
+                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                    .end(unauthenticated);
+        }
+        return Uni.createFrom().item(true);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.tidings.eventlog;
 
+import dev.tidings.config.EventsConfig;
 import dev.tidings.event.TypeFilter;
 import dev.tidings.paging.Page;
 import io.smallrye.mutiny.Uni;
@@ -21,34 +22,70 @@ import java.util.UUID;
 @ApplicationScoped
 public class EventLog {
 
-    private static final String SELECT = "select sequence, event_type, envelope from outbox where sequence is not null";
-    /** $1 after, $2 type patterns, $3 limit. */
-    private static final String AFTER = SELECT + " and sequence > $1 and event_type like any($2) order by sequence limit $3";
-    /** The same for one subject (an order's history), which has an index of its own. */
-    private static final String AFTER_FOR_SUBJECT = SELECT
-            + " and sequence > $1 and event_type like any($2) and subject = $4 order by sequence limit $3";
-    private static final String BY_EVENT_ID = SELECT + " and event_id = $1";
+    /**
+     * Events after $1 of the types $2, at most $3, oldest first, cut where they add up to $4 bytes: a row
+     * is returned while the rows before it stay under the budget, so the first row always comes and at
+     * most one row past the budget tells that more exist.
+     */
+    private static final String AFTER = """
+            select sequence, event_type, envelope, bytes_before + octet_length(envelope) <= $4 as fits from (
+              select sequence, event_type, envelope,
+                sum(octet_length(envelope)) over (order by sequence) - octet_length(envelope) as bytes_before
+              from outbox where sequence is not null and sequence > $1 and event_type like any($2)
+              order by sequence limit $3) page
+            where bytes_before < $4 order by sequence""";
+    /** The same for one subject ($5, an order's history), which has an index of its own. */
+    private static final String AFTER_FOR_SUBJECT = """
+            select sequence, event_type, envelope, bytes_before + octet_length(envelope) <= $4 as fits from (
+              select sequence, event_type, envelope,
+                sum(octet_length(envelope)) over (order by sequence) - octet_length(envelope) as bytes_before
+              from outbox where sequence is not null and sequence > $1 and event_type like any($2) and subject = $5
+              order by sequence limit $3) page
+            where bytes_before < $4 order by sequence""";
+    private static final String BY_EVENT_ID = "select sequence, event_type, envelope from outbox where sequence is not null and event_id = $1";
     private static final String HEAD = "select coalesce(max(sequence), 0) from outbox";
 
+    /** Events read at once, and whether the log holds more after them. */
+    public record Slice(List<LogEntry> entries, boolean more) {
+    }
+
     private final Pool pool;
+    private final int pageBytes;
 
-    public EventLog(Pool pool) {
+    public EventLog(Pool pool, EventsConfig config) {
         this.pool = pool;
+        this.pageBytes = config.limits().pageBytes();
     }
 
-    /** Up to {@code limit} events after {@code afterSequence}, matching the filters, oldest first. */
+    /** A page of events after {@code afterSequence}, matching the filters, oldest first, bounded in items and bytes. */
     public Uni<Page<LogEntry>> page(TypeFilter types, String subject, long afterSequence, int limit) {
-        return after(types, subject, afterSequence, limit + 1)
-                .map(rows -> Page.of(rows, limit, entry -> entry, entry -> Long.toString(entry.sequence())));
+        return after(types, subject, afterSequence, limit).map(slice -> new Page<>(slice.entries(), slice.more()
+                ? Long.toString(slice.entries().get(slice.entries().size() - 1).sequence()) : null));
     }
 
-    /** Events after {@code afterSequence} of the given types, of one subject unless it is null, oldest first. */
-    public Uni<List<LogEntry>> after(TypeFilter types, String subject, long afterSequence, int limit) {
-        Tuple arguments = Tuple.of(afterSequence, types.likePatterns().toArray(String[]::new), limit);
+    /**
+     * Up to {@code limit} events after {@code afterSequence} of the given types, of one subject unless it is
+     * null, oldest first, no more than {@code events.limits.page-bytes} of envelopes (but at least one).
+     */
+    public Uni<Slice> after(TypeFilter types, String subject, long afterSequence, int limit) {
+        Tuple arguments = Tuple.of(afterSequence, types.likePatterns().toArray(String[]::new), limit + 1, pageBytes);
         if (subject != null) {
             arguments.addString(subject);
         }
-        return pool.preparedQuery(subject == null ? AFTER : AFTER_FOR_SUBJECT).execute(arguments).map(EventLog::entries);
+        return pool.preparedQuery(subject == null ? AFTER : AFTER_FOR_SUBJECT).execute(arguments)
+                .map(rows -> slice(rows, limit));
+    }
+
+    /** Keeps what fits in {@code limit} items and the byte budget (the first row always); a row left over means more exist. */
+    private static Slice slice(RowSet<Row> rows, int limit) {
+        List<LogEntry> kept = new ArrayList<>(Math.min(rows.size(), limit));
+        for (Row row : rows) {
+            if (kept.size() == limit || (!kept.isEmpty() && !row.getBoolean("fits"))) {
+                return new Slice(kept, true);
+            }
+            kept.add(entry(row));
+        }
+        return new Slice(kept, false);
     }
 
     public Uni<LogEntry> find(UUID eventId) {
@@ -59,12 +96,6 @@ public class EventLog {
     /** The sequence of the newest event in the log, 0 when it is empty. */
     public Uni<Long> head() {
         return pool.query(HEAD).execute().map(rows -> rows.iterator().next().getLong(0));
-    }
-
-    private static List<LogEntry> entries(RowSet<Row> rows) {
-        List<LogEntry> entries = new ArrayList<>(rows.size());
-        rows.forEach(row -> entries.add(entry(row)));
-        return entries;
     }
 
     private static LogEntry entry(Row row) {

@@ -13,6 +13,7 @@ import java.util.List;
 public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
+    public static final String UNAUTHENTICATED = "A valid API key is required: Authorization: Bearer <key>.";
 
     @RegisterForReflection
     public record FieldError(String field, String message) {

@@ -1,5 +1,9 @@
 package dev.tidings.problem;
 
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import java.time.Duration;
 import java.util.List;
 
 /** Base of the typed errors the service raises on purpose; each one knows its status. */
@@ -20,5 +24,17 @@ public abstract class ProblemException extends RuntimeException {
 
     public Problem toProblem() {
         return Problem.of(status, getMessage(), errors);
+    }
+
+    /** The answer, with a {@code Retry-After} header where the client should come back later. */
+    public Response toResponse() {
+        Response response = toProblem().toResponse();
+        return retryAfter() == null ? response
+                : Response.fromResponse(response).header(HttpHeaders.RETRY_AFTER, retryAfter().toSeconds()).build();
+    }
+
+    /** When to try again, for the errors that pass; null for the others. */
+    protected Duration retryAfter() {
+        return null;
     }
 }

@@ -28,12 +28,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response typed(ProblemException e) {
-        return e.toProblem().toResponse();
+        return e.toResponse();
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthenticated(RuntimeException e) {
-        return Response.fromResponse(Problem.of(401, "A valid API key is required: Authorization: Bearer <key>.").toResponse())
+        return Response.fromResponse(Problem.of(401, Problem.UNAUTHENTICATED).toResponse())
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
     }
 

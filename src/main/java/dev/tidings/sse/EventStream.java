@@ -47,6 +47,7 @@ public class EventStream {
         AtomicLong cursor = new AtomicLong(after);
         return Multi.createBy().repeating()
                 .uni(() -> log.after(types, null, cursor.get(), REPLAY_PAGE)
+                        .map(EventLog.Slice::entries)
                         .invoke(page -> {
                             if (!page.isEmpty()) {
                                 cursor.set(page.get(page.size() - 1).sequence());

@@ -3,6 +3,7 @@ package dev.tidings.sse;
 import dev.tidings.eventlog.LogEntry;
 import dev.tidings.paging.PageParameters;
 import dev.tidings.problem.InvalidRequest;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -16,7 +17,6 @@ import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseHeader;
-import org.jboss.resteasy.reactive.RestStreamElementType;
 
 
 /** The Server-Sent Events stream (CONTRACT §8). */
@@ -27,14 +27,17 @@ public class EventStreamResource {
     private static final long RECONNECT_MILLIS = 3000;
 
     private final EventStream stream;
+    private final StreamQuota quota;
+    private final SecurityIdentity caller;
 
-    public EventStreamResource(EventStream stream) {
+    public EventStreamResource(EventStream stream, StreamQuota quota, SecurityIdentity caller) {
         this.stream = stream;
+        this.quota = quota;
+        this.caller = caller;
     }
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @RestStreamElementType(MediaType.TEXT_PLAIN)
     @ResponseHeader(name = "Cache-Control", value = "no-cache")
     @ResponseHeader(name = "X-Accel-Buffering", value = "no")
     @Operation(summary = "Stream events live", description = "Each event: id = sequence, event = eventType, data = envelope. "
@@ -48,15 +51,19 @@ public class EventStreamResource {
                 .map(entry -> frame(sse, entry));
         Multi<OutboundSseEvent> keepalives = stream.heartbeats().map(tick -> sse.newEventBuilder().comment("keepalive").build());
         OutboundSseEvent hello = sse.newEventBuilder().comment("connected").reconnectDelay(RECONNECT_MILLIS).build();
+        String key = caller.getPrincipal().getName();
+        quota.acquire(key); // 429 or 503 before the stream starts
         return Multi.createBy().concatenating().streams(
-                Multi.createFrom().item(hello),
-                Multi.createBy().merging().streams(events, keepalives));
+                        Multi.createFrom().item(hello),
+                        Multi.createBy().merging().streams(events, keepalives))
+                .onTermination().invoke(() -> quota.release(key));
     }
 
     private static OutboundSseEvent frame(Sse sse, LogEntry entry) {
         return sse.newEventBuilder()
                 .id(Long.toString(entry.sequence()))
                 .name(entry.eventType())
+                .mediaType(MediaType.TEXT_PLAIN_TYPE)
                 .data(String.class, entry.event())
                 .build();
     }

@@ -150,12 +150,12 @@ public class LiveFeed {
         if (position < 0) {
             return log.head().invoke(head -> position = head).replaceWithVoid();
         }
-        return log.after(TypeFilter.ALL, null, position, page).chain(entries -> {
-            for (LogEntry entry : entries) {
+        return log.after(TypeFilter.ALL, null, position, page).chain(slice -> {
+            for (LogEntry entry : slice.entries()) {
                 listeners.forEach(listener -> listener.offer(entry));
                 position = entry.sequence();
             }
-            return entries.size() == page ? waitForRoom().chain(this::readNew) : Uni.createFrom().voidItem();
+            return slice.more() ? waitForRoom().chain(this::readNew) : Uni.createFrom().voidItem();
         });
     }
 

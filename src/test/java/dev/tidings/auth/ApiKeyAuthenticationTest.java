@@ -25,6 +25,16 @@ class ApiKeyAuthenticationTest {
     }
 
     @Test
+    void authenticationComesBeforeContentNegotiation() {
+        RestAssured.given().accept("application/json").get("/events/stream").then()
+                .statusCode(401).contentType("application/problem+json").header("WWW-Authenticate", "Bearer");
+        RestAssured.given().contentType("text/plain").body("x").post("/orders").then()
+                .statusCode(401).contentType("application/problem+json");
+        RestAssured.given().header("Authorization", "Bearer nope").accept("application/xml").get("/orders").then()
+                .statusCode(401).contentType("application/problem+json");
+    }
+
+    @Test
     void aWrongKeyIs401() {
         RestAssured.given().header("Authorization", "Bearer nope").get("/orders").then()
                 .statusCode(401).contentType("application/problem+json");

@@ -34,6 +34,7 @@ class EventStreamTest {
         try (SseClient client = SseClient.connect(port(), "/events/stream?types=order.*", AUTH)) {
             assertThat(client.status()).isEqualTo(200);
             assertThat(client.header("content-type")).startsWith("text/event-stream");
+            assertThat(client.header("x-sse-content-type")).as("no header beyond what SSE needs").isNull();
             String orderId = Orders.place("sse-frames");
 
             Frame frame = client.awaitEvents(1, PATIENCE).stream().filter(f -> f.data().contains(orderId)).findFirst().orElseThrow();
