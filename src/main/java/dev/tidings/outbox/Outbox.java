@@ -3,6 +3,7 @@ package dev.tidings.outbox;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tidings.config.EventsConfig;
+import dev.tidings.event.BuiltInEventType;
 import dev.tidings.event.EventEnvelope;
 import dev.tidings.event.TimeOrderedIds;
 import dev.tidings.event.Timestamps;
@@ -26,7 +27,10 @@ import java.util.function.Function;
  * {@link #append(SqlConnection, EventDraft)} inside a reactive SQL client one. It never opens or
  * commits a transaction itself: the event becomes visible exactly when the caller's state change commits.
  *
- * <p>Every event is validated against the registered schema of its type and version first. Per-subject
+ * <p>Every event is validated against the registered schema of its type and version. A built-in event
+ * (its schema ships with the service) is validated here, inside the transaction; a custom one, whose
+ * schema a client wrote, must come as a {@link ValidatedDraft}: {@link #validate(EventDraft)} checks it
+ * off the event loop, in bounded time, before the caller opens its transaction. Per-subject
  * commit order is kept by the outbox table itself (migration V4): its insert trigger locks the subject
  * until commit before drawing the row's id, so the relay, publishing in id order, keeps that order.
  */
@@ -48,29 +52,57 @@ public class Outbox {
     }
 
     /**
+     * Validates a draft on a worker thread, in bounded time; call it before opening the transaction that
+     * appends it. Fails with the schema's violations (422) as the validation reports them.
+     */
+    public Uni<ValidatedDraft> validate(EventDraft draft) {
+        return validation.validateOffTheEventLoop(draft.eventType(), draft.version(), draft.data().toString())
+                .replaceWith(() -> new ValidatedDraft(draft));
+    }
+
+    /**
      * Joins the current Hibernate Reactive transaction: the INSERT runs on the connection that
-     * transaction holds, so it commits or rolls back with the entities of the session.
+     * transaction holds, so it commits or rolls back with the entities of the session. Built-in types only.
      */
     public Uni<EventEnvelope> append(EventDraft draft) {
+        return validatedBuiltIn(draft).chain(() -> insertInSession(draft));
+    }
+
+    /** Joins the current Hibernate Reactive transaction with a draft validated before it. */
+    public Uni<EventEnvelope> append(ValidatedDraft validated) {
+        return insertInSession(validated.draft());
+    }
+
+    /** Joins the transaction open on {@code connection}. Built-in types only. */
+    public Uni<EventEnvelope> append(SqlConnection connection, EventDraft draft) {
+        return validatedBuiltIn(draft).chain(() -> insert(draft,
+                values -> connection.preparedQuery(INSERT).execute(Tuple.from(Arrays.asList(values)))));
+    }
+
+    /**
+     * Nothing enters the outbox that its schema refuses: a bug that produces invalid data fails here, loudly.
+     * Only the service's own schemas are evaluated inside a transaction; a client's schema never is.
+     */
+    private Uni<Void> validatedBuiltIn(EventDraft draft) {
+        if (BuiltInEventType.of(draft.eventType()).isEmpty()) {
+            return Uni.createFrom().failure(new IllegalStateException("Event type " + draft.eventType()
+                    + " is not built in: validate(draft) before the transaction, then append the ValidatedDraft"));
+        }
+        return validation.validate(draft.eventType(), draft.version(), draft.data().toString());
+    }
+
+    private Uni<EventEnvelope> insertInSession(EventDraft draft) {
         return Panache.getSession().chain(session -> {
             ReactiveConnection connection = ((MutinySessionImpl) session).getReactiveConnection();
-            return append(draft, values -> Uni.createFrom().completionStage(() -> connection.update(INSERT, values)));
+            return insert(draft, values -> Uni.createFrom().completionStage(() -> connection.update(INSERT, values)));
         });
     }
 
-    /** Joins the transaction open on {@code connection}. */
-    public Uni<EventEnvelope> append(SqlConnection connection, EventDraft draft) {
-        return append(draft, values -> connection.preparedQuery(INSERT).execute(Tuple.from(Arrays.asList(values))));
-    }
-
-    private Uni<EventEnvelope> append(EventDraft draft, Function<Object[], Uni<?>> insert) {
+    private Uni<EventEnvelope> insert(EventDraft draft, Function<Object[], Uni<?>> insert) {
         EventEnvelope envelope = envelope(draft);
         Object[] values = {envelope.eventId(), envelope.eventType(), envelope.version(), envelope.source(), envelope.subject(),
                 Instant.parse(envelope.timestamp()).atOffset(ZoneOffset.UTC), serialize(envelope)};
-        // Nothing enters the outbox that its schema refuses: a bug that produces invalid data fails here, loudly.
-        return validation.validate(draft.eventType(), draft.version(), draft.data().toString())
-                .chain(() -> insert.apply(values))
-                .replaceWith(envelope);
+        return insert.apply(values).replaceWith(envelope);
     }
 
     /** A new envelope for the draft: fresh id, the time now, this service as source. */

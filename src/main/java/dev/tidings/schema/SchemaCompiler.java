@@ -2,7 +2,6 @@ package dev.tidings.schema;
 
 import dev.tidings.problem.Problem;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
@@ -50,9 +49,9 @@ public class SchemaCompiler {
         return Validator.create(JsonSchema.of(schema), OPTIONS);
     }
 
-    /** The violations of {@code json} (a JSON text), each named by its location under {@code data}. */
-    public List<Problem.FieldError> validate(Validator validator, String json) {
-        return errors("data", validator.validate(Json.decodeValue(json)));
+    /** The violations of {@code data} (decoded JSON), each named by its location under {@code data}. */
+    public List<Problem.FieldError> validate(Validator validator, Object data) {
+        return errors("data", validator.validate(data));
     }
 
     private static List<Problem.FieldError> errors(String root, OutputUnit result) {
