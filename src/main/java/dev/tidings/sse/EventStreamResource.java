@@ -63,7 +63,6 @@ public class EventStreamResource {
         return sse.newEventBuilder()
                 .id(Long.toString(entry.sequence()))
                 .name(entry.eventType())
-                .mediaType(MediaType.TEXT_PLAIN_TYPE)
                 .data(String.class, entry.event())
                 .build();
     }

@@ -1,0 +1,113 @@
+package dev.tidings.webhook.delivery;
+
+import dev.tidings.support.Database;
+import dev.tidings.support.Orders;
+import dev.tidings.support.WebhookReceiver;
+import dev.tidings.support.WebhookReceiver.Received;
+import dev.tidings.support.Webhooks;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One slow or unreachable subscription never starves the others (CONTRACT §6): it holds at most its
+ * share of the delivery slots, its DNS is resolved in parallel with everyone else's and bounded in time,
+ * and failures on the sender's side never count toward its failure streak.
+ */
+@QuarkusTest
+@TestProfile(FairnessTest.CrowdedWorker.class)
+class FairnessTest {
+
+    /** Six slots on this instance, two per subscription. */
+    public static class CrowdedWorker implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("events.webhooks.concurrency", "6", "events.webhooks.concurrency-per-subscription", "2",
+                    "events.webhooks.dns-timeout", "500ms");
+        }
+
+        @Override
+        public Set<Class<?>> getEnabledAlternatives() {
+            return Set.of(StallingHostResolver.class);
+        }
+    }
+
+    private static final WebhookReceiver receiver = WebhookReceiver.shared();
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+    private static final Duration SLOW_ANSWER = Duration.ofMillis(700);
+
+    @Inject
+    StallingHostResolver dns;
+
+    @AfterEach
+    void cleanUp() {
+        dns.answerAgain();
+        Webhooks.deleteAll();
+    }
+
+    @Test
+    void aSlowReceiverNeverHasMoreThanItsShareOfAttemptsInFlight() {
+        String slow = receiver.newEndpoint();
+        String fast = receiver.newEndpoint();
+        int events = 10;
+        for (int i = 0; i < events; i++) {
+            receiver.respondSlowly(slow, 200, SLOW_ANSWER);
+        }
+        Webhooks.subscribe(slow, List.of("order.created"));
+        Webhooks.subscribe(fast, List.of("order.created"));
+        String customer = "crowd-" + UUID.randomUUID();
+        for (int i = 0; i < events; i++) {
+            Orders.place(customer);
+        }
+
+        receiver.awaitRequests(fast, events, PATIENCE);
+        List<Received> slowRequests = receiver.awaitRequests(slow, events, PATIENCE);
+        assertThat(mostAtOnce(slowRequests, SLOW_ANSWER)).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void aHostWhoseDnsNeverAnswersDelaysNobodyAndIsNotBlamedForIt() {
+        String healthy = receiver.newEndpoint().replace("127.0.0.1", StallingHostResolver.HEALTHY);
+        String stalling = receiver.newEndpoint().replace("127.0.0.1", StallingHostResolver.STALLING);
+        String stallingId = Webhooks.subscribe(stalling, List.of("order.created")).getString("id");
+        Webhooks.subscribe(healthy, List.of("order.created"));
+        dns.stall();
+        int events = 3;
+        for (int i = 0; i < events; i++) {
+            Orders.place("stalled-dns");
+        }
+
+        receiver.awaitRequests(healthy, events, PATIENCE);
+        // Three events, three attempts each (schedule 1s, 2s): more failures than the limit of five.
+        await().atMost(PATIENCE).until(() -> Webhooks.deliveries(stallingId).size() >= 6);
+        assertThat(Webhooks.deliveries(stallingId)).allSatisfy(attempt ->
+                assertThat((String) attempt.get("error")).contains("did not resolve"));
+        assertThat(Database.strings("select status || ':' || consecutive_failures from webhook_subscription where id = ?::uuid",
+                stallingId)).containsExactly("active:0");
+    }
+
+    /** The most requests that were being answered at one moment, each taking {@code answer} from its arrival. */
+    private static int mostAtOnce(List<Received> requests, Duration answer) {
+        List<Instant> arrivals = new ArrayList<>(requests.stream().map(Received::at).sorted().toList());
+        int most = 0;
+        for (Instant start : arrivals) {
+            long overlapping = arrivals.stream().filter(other -> !other.isAfter(start) && other.plus(answer).isAfter(start)).count();
+            most = Math.max(most, (int) overlapping);
+        }
+        return most;
+    }
+}
