@@ -10,6 +10,8 @@ import dev.tidings.webhook.subscription.WebhookSubscription;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -47,6 +49,11 @@ public class DeliveryWorker {
     private static final Duration SHUTDOWN_MARGIN = Duration.ofSeconds(2);
     private static final Duration RELEASE_PATIENCE = Duration.ofSeconds(5);
     private static final Duration IDLE_CHECK = Duration.ofMillis(20);
+    /**
+     * Outcomes recorded at once, each in a transaction of its own: with every slot busy the worker still
+     * holds at most this many of the pool's connections (plus one for a claim), leaving the rest to the API.
+     */
+    private static final int RECORDING_CONNECTIONS = 4;
 
     /** Claims of every replica take turns on this lock (two-key advisory locks do not meet the outbox's one-key ones). */
     private static final String TAKE_TURN = "select pg_advisory_xact_lock(7, 1)";
@@ -93,6 +100,11 @@ public class DeliveryWorker {
     private final Duration pollInterval;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final BackgroundLoop loop = new BackgroundLoop("Webhook delivery", this::claimAndStart);
+    private final UnicastProcessor<Outcome> outcomes = UnicastProcessor.create();
+
+    /** An attempt's result waiting to be recorded; {@code recorded} completes once it is. */
+    private record Outcome(ClaimedDelivery delivery, AttemptResult result, UniEmitter<? super Void> recorded) {
+    }
 
     public DeliveryWorker(Pool pool, WebhookRepository subscriptions, WebhookSender sender, DeliveryLedger ledger,
                           PinnedRepresentation representation, Deprecations deprecations, EventsConfig config) {
@@ -110,6 +122,17 @@ public class DeliveryWorker {
     }
 
     void start(@Observes StartupEvent startup) {
+        outcomes.onItem().transformToUni(outcome -> ledger.record(outcome.delivery(), outcome.result())
+                        .onItemOrFailure().invoke((ignored, failure) -> {
+                            if (failure == null) {
+                                outcome.recorded().complete(null);
+                            } else {
+                                outcome.recorded().fail(failure);
+                            }
+                        })
+                        .onFailure().recoverWithNull())
+                .merge(RECORDING_CONNECTIONS)
+                .subscribe().with(ignored -> { });
         loop.start(pollInterval);
     }
 
@@ -160,7 +183,7 @@ public class DeliveryWorker {
         return deprecations.deprecatedAt(delivery.eventType(), body.version())
                 .chain(deprecated -> sender.send(delivery.url(), delivery.eventId().toString(), body.json(), delivery.secrets(),
                         deprecated.map(at -> Map.of("deprecation", "@" + at.getEpochSecond())).orElse(Map.of())))
-                .chain(result -> ledger.record(delivery, result))
+                .chain(result -> Uni.createFrom().<Void>emitter(recorded -> outcomes.onNext(new Outcome(delivery, result, recorded))))
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("Recording delivery %s failed; it is attempted again when its lease ends: %s", delivery.id(), failure);
                     return null;
