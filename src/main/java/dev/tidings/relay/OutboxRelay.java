@@ -65,13 +65,16 @@ public class OutboxRelay {
     private static final String ASSIGN_SEQUENCES = """
             update outbox o set sequence = $2 + t.ordinality, published_at = now()
             from unnest($1::bigint[]) with ordinality as t(id, ordinality) where o.id = t.id""";
+    // An event put back into the outbox by hand and refused again replaces its earlier quarantine record.
     private static final String QUARANTINE = """
             with refused as (select * from unnest($1::bigint[], $2::varchar[]) as r(id, reason)),
             moved as (delete from outbox o using refused r where o.id = r.id
                       returning o.id, o.event_id, o.event_type, o.version, o.source, o.subject, o.occurred_at, o.envelope, r.reason)
             insert into outbox_quarantine (id, event_id, event_type, version, source, subject, occurred_at, envelope,
                                            quarantined_at, quarantine_reason)
-            select id, event_id, event_type, version, source, subject, occurred_at, envelope, now(), reason from moved""";
+            select id, event_id, event_type, version, source, subject, occurred_at, envelope, now(), reason from moved
+            on conflict (event_id) do update set id = excluded.id, quarantined_at = excluded.quarantined_at,
+                quarantine_reason = excluded.quarantine_reason""";
     private static final String ADVANCE_CURSOR = "update relay_cursor set last_sequence = $1 where id = 1";
 
     private final Pool pool;

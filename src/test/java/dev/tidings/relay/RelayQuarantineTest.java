@@ -72,6 +72,22 @@ class RelayQuarantineTest {
         RestAssured.get("/q/health/ready").then().statusCode(200);
     }
 
+    @Test
+    void anEventPutBackIntoTheOutboxAndRefusedAgainKeepsOneQuarantineRecord() throws Exception {
+        String eventId = UUID.randomUUID().toString();
+        String eventType = "s" + "x".repeat(242) + ".created";
+        insert(eventId, eventType, "custom/" + eventId, "{}");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                Database.count("select count(*) from outbox_quarantine where event_id = ?::uuid", eventId) == 1);
+        long firstId = Database.count("select id from outbox_quarantine where event_id = ?::uuid", eventId);
+
+        insert(eventId, eventType, "custom/" + eventId, "{}"); // as an operator retrying it would
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                Database.count("select id from outbox_quarantine where event_id = ?::uuid", eventId) != firstId);
+        assertThat(Database.count("select count(*) from outbox where event_id = ?::uuid", eventId)).isZero();
+        assertThat(Database.count("select count(*) from outbox_quarantine where event_id = ?::uuid", eventId)).isEqualTo(1);
+    }
+
     private static void insert(String eventId, String eventType, String subject, String data) throws SQLException {
         String envelope = "{\"eventId\":\"" + eventId + "\",\"eventType\":\"" + eventType + "\",\"version\":1,"
                 + "\"timestamp\":\"2026-11-28T10:15:30.000Z\",\"source\":\"tidings\",\"subject\":\"" + subject
