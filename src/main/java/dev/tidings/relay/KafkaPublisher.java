@@ -6,17 +6,21 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Publishes envelopes to Kafka per CONTRACT §5: topic per resource, key = subject, CloudEvents
- * binary-mode headers. The returned Uni completes when the broker has acknowledged every record.
+ * binary-mode headers. The returned Uni completes when Kafka has answered every record of the batch,
+ * naming those it refused for good; it fails when another failure or the publish timeout came first.
  */
 @ApplicationScoped
 public class KafkaPublisher {
@@ -26,25 +30,50 @@ public class KafkaPublisher {
 
     private final MutinyEmitter<String> emitter;
     private final String topicPrefix;
+    private final Duration publishTimeout;
 
     // The relay bounds what is in flight (one batch at a time), so the emitter's buffer may be unbounded.
+    @Inject
     public KafkaPublisher(@Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<String> emitter,
                           EventsConfig config) {
+        this(emitter, config.kafka().topicPrefix(), config.outbox().publishTimeout());
+    }
+
+    KafkaPublisher(MutinyEmitter<String> emitter, String topicPrefix, Duration publishTimeout) {
         this.emitter = emitter;
-        this.topicPrefix = config.kafka().topicPrefix();
+        this.topicPrefix = topicPrefix;
+        this.publishTimeout = publishTimeout;
     }
 
     private String topicOf(String eventType) {
         return topicPrefix + EventType.resource(eventType);
     }
 
-    /** Sends in the given order (so a subject's records keep it per partition) and waits for all acks. */
-    Uni<Void> publish(List<PendingEvent> events) {
-        List<Uni<Void>> sends = events.stream().map(this::send).toList();
-        return Uni.join().all(sends).andFailFast().replaceWithVoid();
+    /**
+     * Sends in the given order (so a subject's records keep it per partition) and waits for every answer,
+     * at most {@code events.outbox.publish-timeout}. Answers the records Kafka refused for good, including
+     * those whose topic name it could never accept (not sent at all); every other record was acknowledged.
+     * Fails on the first failure that may pass (the whole batch is then tried again) or on the timeout.
+     */
+    Uni<List<Refused>> publish(List<PendingEvent> events) {
+        List<Uni<Optional<Refused>>> outcomes = events.stream().map(this::outcome).toList();
+        return Uni.join().all(outcomes).andFailFast()
+                .ifNoItem().after(publishTimeout).failWith(() -> new PublishTimeout(events.size(), publishTimeout))
+                .map(answers -> answers.stream().flatMap(Optional::stream).toList());
     }
 
-    private Uni<Void> send(PendingEvent event) {
+    private Uni<Optional<Refused>> outcome(PendingEvent event) {
+        String topic = topicOf(event.eventType());
+        Optional<String> invalidTopic = KafkaRefusal.ofTopic(topic);
+        if (invalidTopic.isPresent()) {
+            return Uni.createFrom().item(Optional.of(new Refused(event, invalidTopic.get())));
+        }
+        return send(event, topic).map(acknowledged -> Optional.<Refused>empty())
+                .onFailure(failure -> KafkaRefusal.of(failure).isPresent())
+                .recoverWithItem(failure -> Optional.of(new Refused(event, KafkaRefusal.of(failure).orElseThrow())));
+    }
+
+    private Uni<Void> send(PendingEvent event, String topic) {
         RecordHeaders headers = new RecordHeaders();
         header(headers, "ce_specversion", "1.0");
         header(headers, "ce_id", event.eventId());
@@ -54,11 +83,22 @@ public class KafkaPublisher {
         header(headers, "ce_subject", event.subject());
         header(headers, "content-type", "application/json");
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(topicOf(event.eventType()))
+                .withTopic(topic)
                 .withKey(event.subject())
                 .withHeaders(headers)
                 .build();
         return emitter.sendMessage(Message.of(event.envelope()).addMetadata(metadata));
+    }
+
+    /** A record Kafka refuses for good, and why. */
+    record Refused(PendingEvent event, String reason) {
+    }
+
+    /** Kafka did not answer every record of a batch in time; the batch is given up and tried again. */
+    static final class PublishTimeout extends RuntimeException {
+        PublishTimeout(int records, Duration timeout) {
+            super("Kafka did not answer all " + records + " records of the batch within " + timeout);
+        }
     }
 
     private static void header(RecordHeaders headers, String name, String value) {

@@ -6,6 +6,7 @@ import dev.tidings.config.EventsConfig;
 import dev.tidings.event.Timestamps;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import dev.tidings.relay.KafkaPublisher.Refused;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -14,22 +15,26 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Moves committed outbox rows to Kafka, at least once, and makes them visible in the event log.
  *
  * <p>Each batch is one transaction: lock the relay cursor row (other replicas skip while it is held),
- * claim the oldest unpublished rows, publish them and wait for Kafka's acknowledgements, then give them
- * consecutive sequences and commit. Because the cursor lock is held until commit, no batch can commit a
+ * claim the oldest unpublished rows, publish them and wait for Kafka's answers, then give the acknowledged
+ * ones consecutive sequences and commit. Because the cursor lock is held until commit, no batch can commit a
  * smaller sequence after a larger one became visible. If the process dies before the commit, the
  * lock and claims vanish with its connection and the rows are published again (consumers deduplicate
- * on eventId).
+ * on eventId). A record Kafka refuses for good is moved to the quarantine table in the same transaction
+ * (it never gets a sequence), so it cannot hold back the rows behind it; any other failure, or no answer
+ * within {@code events.outbox.publish-timeout}, rolls the whole batch back to be tried again.
  *
  * <p>It is woken at once when an outbox insert commits (the outbox's insert trigger sends a PostgreSQL
  * NOTIFY, from any replica) and every {@code events.outbox.poll-interval} as a fallback.
@@ -37,12 +42,21 @@ import java.util.List;
 @ApplicationScoped
 public class OutboxRelay {
 
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
     /** Tells SSE streams and other listeners that the log grew; the payload is the last sequence. */
     public static final String PUBLISHED_CHANNEL = "events_published";
     /** Raised by the outbox's insert trigger (see the migrations). */
     static final String APPENDED_CHANNEL = "outbox_appended";
     /** A batch waits at most for Kafka's acknowledgements; well inside quarkus.shutdown.timeout. */
     private static final Duration SHUTDOWN_PATIENCE = Duration.ofSeconds(10);
+    /**
+     * PostgreSQL ends a relay transaction left idle longer than the publish timeout plus this margin (the
+     * statements after the acknowledgements, a GC pause), so a stalled relay cannot hold the cursor lock.
+     */
+    private static final Duration IDLE_TRANSACTION_MARGIN = Duration.ofSeconds(20);
+
+    private static final String LIMIT_IDLE_TRANSACTION = "select set_config('idle_in_transaction_session_timeout', $1, true)";
 
     private static final String LOCK_CURSOR = "select last_sequence from relay_cursor where id = 1 for update skip locked";
     private static final String CLAIM = """
@@ -51,8 +65,17 @@ public class OutboxRelay {
     private static final String ASSIGN_SEQUENCES = """
             update outbox o set sequence = $2 + t.ordinality, published_at = now()
             from unnest($1::bigint[]) with ordinality as t(id, ordinality) where o.id = t.id""";
+    // An event put back into the outbox by hand and refused again replaces its earlier quarantine record.
+    private static final String QUARANTINE = """
+            with refused as (select * from unnest($1::bigint[], $2::varchar[]) as r(id, reason)),
+            moved as (delete from outbox o using refused r where o.id = r.id
+                      returning o.id, o.event_id, o.event_type, o.version, o.source, o.subject, o.occurred_at, o.envelope, r.reason)
+            insert into outbox_quarantine (id, event_id, event_type, version, source, subject, occurred_at, envelope,
+                                           quarantined_at, quarantine_reason)
+            select id, event_id, event_type, version, source, subject, occurred_at, envelope, now(), reason from moved
+            on conflict (event_id) do update set id = excluded.id, quarantined_at = excluded.quarantined_at,
+                quarantine_reason = excluded.quarantine_reason""";
     private static final String ADVANCE_CURSOR = "update relay_cursor set last_sequence = $1 where id = 1";
-    private static final String BACKLOG = "select count(*) as rows, min(occurred_at) as oldest from outbox where sequence is null";
 
     private final Pool pool;
     private final KafkaPublisher publisher;
@@ -60,7 +83,8 @@ public class OutboxRelay {
     private final PgNotifications notifications;
     private final int batchSize;
     private final Duration pollInterval;
-    private final BackgroundLoop loop = new BackgroundLoop("Outbox relay", () -> drainUntilEmpty().chain(this::measureBacklog));
+    private final String idleTransactionTimeoutMillis;
+    private final BackgroundLoop loop = new BackgroundLoop("Outbox relay", this::drainUntilEmpty);
 
     public OutboxRelay(Pool pool, KafkaPublisher publisher, RelayMetrics metrics, PgNotifications notifications,
                        EventsConfig config) {
@@ -70,6 +94,7 @@ public class OutboxRelay {
         this.notifications = notifications;
         this.batchSize = config.outbox().batchSize();
         this.pollInterval = config.outbox().pollInterval();
+        this.idleTransactionTimeoutMillis = Long.toString(config.outbox().publishTimeout().plus(IDLE_TRANSACTION_MARGIN).toMillis());
     }
 
     void start(@Observes StartupEvent startup) {
@@ -83,23 +108,56 @@ public class OutboxRelay {
     }
 
     private Uni<Void> drainUntilEmpty() {
-        return relayBatch().chain(published -> published == batchSize ? drainUntilEmpty() : Uni.createFrom().voidItem());
+        return relayBatch().chain(claimed -> claimed == batchSize ? drainUntilEmpty() : Uni.createFrom().voidItem());
     }
 
-    /** Publishes one batch; answers how many rows it published (0 when idle or another replica relays). */
+    /** Relays one batch; answers how many rows it claimed (0 when idle or another replica relays). */
     Uni<Integer> relayBatch() {
-        return pool.withTransaction(connection -> connection.query(LOCK_CURSOR).execute().chain(cursor -> {
-            if (!cursor.iterator().hasNext()) {
-                return Uni.createFrom().item(0);
-            }
-            long lastSequence = cursor.iterator().next().getLong(0);
-            return claim(connection).chain(events -> events.isEmpty()
-                    ? Uni.createFrom().item(0)
-                    : publisher.publish(events)
-                            .invoke(() -> metrics.published(events, Instant.now()))
-                            .chain(() -> makeVisible(connection, events, lastSequence))
-                            .replaceWith(events.size()));
-        }));
+        return pool.withTransaction(connection -> connection.preparedQuery(LIMIT_IDLE_TRANSACTION)
+                        .execute(Tuple.of(idleTransactionTimeoutMillis))
+                        .chain(() -> connection.query(LOCK_CURSOR).execute())
+                        .chain(cursor -> {
+                            if (!cursor.iterator().hasNext()) {
+                                return Uni.createFrom().item(Batch.NONE);
+                            }
+                            long lastSequence = cursor.iterator().next().getLong(0);
+                            return claim(connection).chain(events -> events.isEmpty()
+                                    ? Uni.createFrom().item(Batch.NONE)
+                                    : publisher.publish(events).chain(refused -> settle(connection, events, refused, lastSequence)));
+                        }))
+                .invoke(this::committed)
+                .map(Batch::claimed);
+    }
+
+    /** Quarantines what Kafka refused and numbers the rest, in id order. */
+    private static Uni<Batch> settle(SqlConnection connection, List<PendingEvent> events, List<Refused> refused,
+                                     long lastSequence) {
+        Set<Long> refusedIds = refused.stream().map(r -> r.event().id()).collect(Collectors.toSet());
+        List<PendingEvent> acknowledged = events.stream().filter(e -> !refusedIds.contains(e.id())).toList();
+        Instant acknowledgedAt = Instant.now();
+        return quarantine(connection, refused)
+                .chain(() -> acknowledged.isEmpty() ? Uni.createFrom().voidItem() : makeVisible(connection, acknowledged, lastSequence))
+                .replaceWith(new Batch(events.size(), acknowledged, refused, acknowledgedAt));
+    }
+
+    /** After the commit only: a batch rolled back neither published nor quarantined anything. */
+    private void committed(Batch batch) {
+        metrics.published(batch.published(), batch.acknowledgedAt());
+        for (Refused refusal : batch.quarantined()) {
+            PendingEvent event = refusal.event();
+            LOG.errorf("Quarantined event %s of type %s (outbox id %d), Kafka refuses it: %s",
+                    event.eventId(), event.eventType(), event.id(), refusal.reason());
+        }
+        metrics.quarantined(batch.quarantined().size());
+    }
+
+    private static Uni<Void> quarantine(SqlConnection connection, List<Refused> refused) {
+        if (refused.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Long[] ids = refused.stream().map(r -> r.event().id()).toArray(Long[]::new);
+        String[] reasons = refused.stream().map(Refused::reason).toArray(String[]::new);
+        return connection.preparedQuery(QUARANTINE).execute(Tuple.of(ids, reasons)).replaceWithVoid();
     }
 
     private Uni<List<PendingEvent>> claim(SqlConnection connection) {
@@ -116,14 +174,6 @@ public class OutboxRelay {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> measureBacklog() {
-        return pool.query(BACKLOG).execute().invoke(rows -> {
-            Row row = rows.iterator().next();
-            OffsetDateTime oldest = row.getOffsetDateTime("oldest");
-            metrics.backlog(row.getLong("rows"), oldest == null ? Duration.ZERO : Duration.between(oldest.toInstant(), Instant.now()));
-        }).replaceWithVoid();
-    }
-
     private static List<PendingEvent> pendingEvents(RowSet<Row> rows) {
         List<PendingEvent> events = new ArrayList<>(rows.size());
         for (Row row : rows) {
@@ -133,5 +183,10 @@ public class OutboxRelay {
                     row.getString("envelope")));
         }
         return events;
+    }
+
+    /** What one batch did: rows claimed, published (acknowledged and numbered) and quarantined. */
+    private record Batch(int claimed, List<PendingEvent> published, List<Refused> quarantined, Instant acknowledgedAt) {
+        static final Batch NONE = new Batch(0, List.of(), List.of(), Instant.EPOCH);
     }
 }

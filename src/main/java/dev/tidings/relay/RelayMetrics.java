@@ -10,11 +10,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The relay's meters: events published, commit-to-Kafka delay, and the outbox backlog. */
+/** The relay's meters: events published and quarantined, commit-to-Kafka delay, and the outbox backlog. */
 @ApplicationScoped
 public class RelayMetrics {
 
     private final Counter published;
+    private final Counter quarantined;
     private final Timer delay;
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong oldestPendingMillis = new AtomicLong();
@@ -22,6 +23,8 @@ public class RelayMetrics {
     public RelayMetrics(MeterRegistry registry) {
         this.published = Counter.builder("events.published").description("Events the relay published to Kafka")
                 .register(registry);
+        this.quarantined = Counter.builder("events.relay.quarantined")
+                .description("Events Kafka refused for good, set aside instead of published").register(registry);
         this.delay = Timer.builder("events.relay.delay").description("From the event's commit to Kafka's acknowledgement")
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);
         registry.gauge("events.outbox.pending", List.of(), pending);
@@ -31,6 +34,10 @@ public class RelayMetrics {
     void published(List<PendingEvent> events, Instant acknowledgedAt) {
         published.increment(events.size());
         events.forEach(e -> delay.record(Duration.between(e.occurredAt(), acknowledgedAt)));
+    }
+
+    void quarantined(int events) {
+        quarantined.increment(events);
     }
 
     /** Rows committed but not yet published, and how long the oldest of them has waited. */
