@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 
 /** Quotas (CONTRACT §10, §14): what a caller may hold is bounded, and a refusal says so clearly. */
 @QuarkusTest
