@@ -18,17 +18,17 @@ public final class WebhookRequests {
     @RegisterForReflection
     public record CreateWebhook(
             @NotBlank @Size(max = 2048) String url,
-            @NotNull @Size(min = 1, max = 100) List<@NotBlank String> eventTypes,
+            @NotNull @Size(min = 1, max = 100) List<@NotBlank @Size(max = 255) String> eventTypes,
             @Size(max = 1000) String description,
-            Map<String, Integer> versions) {
+            @Size(max = 100) Map<@Size(max = 255) String, Integer> versions) {
     }
 
     @RegisterForReflection
     public record UpdateWebhook(
             @Size(max = 2048) String url,
-            @Size(min = 1, max = 100) List<@NotBlank String> eventTypes,
+            @Size(min = 1, max = 100) List<@NotBlank @Size(max = 255) String> eventTypes,
             @Size(max = 1000) String description,
-            Map<String, Integer> versions,
+            @Size(max = 100) Map<@Size(max = 255) String, Integer> versions,
             @Pattern(regexp = "active|disabled", message = "must be active or disabled") String status) {
     }
 
