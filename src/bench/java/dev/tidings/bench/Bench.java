@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,11 +40,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -58,11 +63,19 @@ public final class Bench {
 
     /** Sizes of the scenarios; the quick plan finishes in about three minutes. */
     record Plan(String name, Duration ingest, int concurrency, int rate, Duration latencyRun, int drainRows,
-                int deliveries, List<Integer> sseConnections) {
+                int deliveries, List<Integer> sseConnections, int fairnessDeliveries) {
         // The fixed rate stays below what P1 measured this machine sustains, so P2 measures latency, not a backlog.
-        static final Plan QUICK = new Plan("quick", Duration.ofSeconds(10), 16, 100, Duration.ofSeconds(10), 20_000, 10_000, List.of(200, 500));
-        static final Plan FULL = new Plan("full", Duration.ofSeconds(45), 16, 100, Duration.ofSeconds(60), 100_000, 50_000, List.of(1_000, 2_000, 4_000));
+        // P7's deliveries (at most drainRows: they reuse P3's events) last several of its attempt timeouts.
+        static final Plan QUICK = new Plan("quick", Duration.ofSeconds(10), 16, 100, Duration.ofSeconds(10), 20_000, 10_000,
+                List.of(200, 500), 6_000);
+        static final Plan FULL = new Plan("full", Duration.ofSeconds(45), 16, 100, Duration.ofSeconds(60), 100_000, 50_000,
+                List.of(1_000, 2_000, 4_000), 50_000);
     }
+
+    /** P7's service: attempts bounded by a short timeout, so the stuck receiver's attempts keep cycling during the run. */
+    static final Duration FAIRNESS_TIMEOUT = Duration.ofSeconds(2);
+    static final int FAIRNESS_CONCURRENCY = 64;
+    static final int FAIRNESS_PER_SUBSCRIPTION = 8;
 
     private final Plan plan;
     private final Map<String, Object> report = new LinkedHashMap<>();
@@ -97,8 +110,9 @@ public final class Bench {
             webhookThroughput(receiver);
             sseFanOut();
             report.put("rss_under_load_mb", rssMb());
-            report.put("total_seconds", Duration.between(started, Instant.now()).toSeconds());
             service.stop();
+            fairness(receiver);
+            report.put("total_seconds", Duration.between(started, Instant.now()).toSeconds());
         } finally {
             kafka.close();
             postgres.close();
@@ -114,6 +128,16 @@ public final class Bench {
     // P6: startup and memory --------------------------------------------------------------------
 
     private void startup() throws Exception {
+        Map<String, String> env = serviceEnvironment();
+        long t0 = System.nanoTime();
+        service = ServiceProcess.start(env, 0, "/q/health/ready", Path.of("target", "bench-service.log"));
+        Map<String, Object> p6 = new LinkedHashMap<>();
+        p6.put("jvm_start_to_ready_ms", (System.nanoTime() - t0) / 1_000_000);
+        p6.put("rss_idle_mb", rssMb());
+        report.put("P6_startup_memory", p6);
+    }
+
+    private Map<String, String> serviceEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl());
@@ -128,12 +152,7 @@ public final class Bench {
         if (recording != null) {
             env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording + ",settings=profile");
         }
-        long t0 = System.nanoTime();
-        service = ServiceProcess.start(env, 0, "/q/health/ready", Path.of("target", "bench-service.log"));
-        Map<String, Object> p6 = new LinkedHashMap<>();
-        p6.put("jvm_start_to_ready_ms", (System.nanoTime() - t0) / 1_000_000);
-        p6.put("rss_idle_mb", rssMb());
-        report.put("P6_startup_memory", p6);
+        return env;
     }
 
     // P1: ingest ---------------------------------------------------------------------------------
@@ -356,6 +375,170 @@ public final class Bench {
         report.put("P5_sse_fan_out", rows);
     }
 
+    // P7: fairness: a receiver that never answers beside a healthy one -------------------------------
+
+    /**
+     * A service of its own (attempt timeout {@link #FAIRNESS_TIMEOUT}) delivers a backlog of due deliveries
+     * to the fast receiver three times: alone, then while a second subscription's receiver accepts every
+     * connection, reads the request and never answers, then alone again (the two alone runs bracket the
+     * other, so drift in the run cancels out). The stuck subscription gets a backlog of its own and is
+     * holding its share of attempts before the healthy backlog is released.
+     */
+    private void fairness(Receiver receiver) throws Exception {
+        Map<String, String> env = serviceEnvironment();
+        env.put("EVENTS_WEBHOOKS_TIMEOUT", FAIRNESS_TIMEOUT.toMillis() + "ms");
+        env.put("EVENTS_WEBHOOKS_CONCURRENCY", Integer.toString(FAIRNESS_CONCURRENCY));
+        env.put("EVENTS_WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION", Integer.toString(FAIRNESS_PER_SUBSCRIPTION));
+        // Otherwise the stuck subscription is disabled after 5 timeouts and stops taking slots: here it must keep trying.
+        env.put("EVENTS_WEBHOOKS_DISABLE_AFTER_FAILURES", "1000000");
+        service = ServiceProcess.start(env, 0, "/q/health/ready", Path.of("target", "bench-service-p7.log"));
+        int deliveries = plan.fairnessDeliveries();
+        Map<String, Object> p7 = new LinkedHashMap<>();
+        List<String> healthy = new ArrayList<>();
+        try (Connection sql = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres");
+             StuckReceiver stuck = StuckReceiver.start()) {
+            deliverAll(sql, receiver, "/fairness-warm-up", deliveries / 4, healthy); // warm-up of the new instance
+            Run alone = deliverAll(sql, receiver, "/fairness-alone", deliveries, healthy);
+
+            String stuckId = subscribe(stuck.url(), "bench.nothing");
+            long stuckBacklog = enqueue(sql, stuckId, 2_000); // far more than it can attempt during the run: its retries wait a minute
+            long deadline = System.nanoTime() + FAIRNESS_TIMEOUT.multipliedBy(3).toNanos();
+            while (stuck.open() < FAIRNESS_PER_SUBSCRIPTION && System.nanoTime() < deadline) {
+                Thread.sleep(10); // until the stuck subscription holds its share
+            }
+            int heldAtStart = stuck.open();
+            long acceptedBefore = stuck.accepted();
+            Run withStuck = deliverAll(sql, receiver, "/fairness-with-stuck", deliveries, healthy);
+            long acceptedDuring = stuck.accepted() - acceptedBefore;
+            long stuckRecorded = count(sql, "select count(*) from webhook_attempt where webhook_id = '" + stuckId + "'");
+            int stuckMaxHeld = stuck.maxOpen();
+            unsubscribe(stuckId);
+            deadline = System.nanoTime() + FAIRNESS_TIMEOUT.multipliedBy(3).toNanos();
+            while (stuck.open() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10); // until the last stuck attempts time out
+            }
+            Run aloneAgain = deliverAll(sql, receiver, "/fairness-alone-again", deliveries, healthy);
+
+            double aloneSeconds = (alone.time().toMillis() + aloneAgain.time().toMillis()) / 2000.0;
+            double withSeconds = withStuck.time().toMillis() / 1000.0;
+            p7.put("deliveries", deliveries);
+            p7.put("timeout_ms", FAIRNESS_TIMEOUT.toMillis());
+            p7.put("concurrency", FAIRNESS_CONCURRENCY);
+            p7.put("concurrency_per_subscription", FAIRNESS_PER_SUBSCRIPTION);
+            p7.put("ours_with_stuck_seconds", Measurements.round(withSeconds));
+            p7.put("ours_with_stuck_per_s", Measurements.round(deliveries / withSeconds));
+            p7.put("baseline", "the same deliveries to the same receiver without the stuck subscription, run before and after (mean)");
+            p7.put("baseline_alone_seconds", List.of(Measurements.round(alone.time().toMillis() / 1000.0),
+                    Measurements.round(aloneAgain.time().toMillis() / 1000.0)));
+            p7.put("baseline_alone_per_s", Measurements.round(deliveries / aloneSeconds));
+            p7.put("ratio_rate", Measurements.round(aloneSeconds / withSeconds));
+            p7.put("stuck_backlog", stuckBacklog);
+            p7.put("stuck_held_at_start", heldAtStart);
+            p7.put("stuck_max_held", stuckMaxHeld);
+            p7.put("stuck_attempts_during_run", acceptedDuring);
+            p7.put("stuck_attempts_recorded", stuckRecorded);
+            p7.put("stuck_timeout_periods_during_run", Measurements.round(withSeconds * 1000 / FAIRNESS_TIMEOUT.toMillis()));
+            p7.put("healthy_in_flight_alone", List.of(alone.inFlight(), aloneAgain.inFlight()));
+            p7.put("healthy_in_flight_with_stuck", withStuck.inFlight());
+            p7.put("healthy_attempt_p50_ms_alone", List.of(attemptMedian(sql, healthy.get(1)), attemptMedian(sql, healthy.get(3))));
+            p7.put("healthy_attempt_p50_ms_with_stuck", attemptMedian(sql, healthy.get(2)));
+            p7.put("healthy_failed_attempts", count(sql, "select count(*) from webhook_attempt where status <> 'succeeded' and webhook_id in ('"
+                    + String.join("', '", healthy) + "')"));
+        } finally {
+            for (String webhookId : healthy) {
+                unsubscribe(webhookId);
+            }
+            service.stop();
+        }
+        report.put("P7_fairness", p7);
+    }
+
+    /** One timed backlog: until the last delivery arrived, and its attempts in flight (leases held), sampled meanwhile. */
+    record Run(Duration time, double inFlight) {
+    }
+
+    /**
+     * Subscribes the fast receiver at {@code path}, makes {@code deliveries} due at once, and times them until
+     * all arrived; meanwhile samples how many of its deliveries are leased, that is attempts in flight.
+     */
+    private Run deliverAll(Connection sql, Receiver receiver, String path, int deliveries, List<String> subscriptions)
+            throws Exception {
+        String webhookId = subscribe(receiver.url(path), "bench.nothing");
+        subscriptions.add(webhookId);
+        AtomicLong arrived = receiver.count(path);
+        long t0 = System.nanoTime();
+        long enqueued = enqueue(sql, webhookId, deliveries);
+        if (enqueued < deliveries) {
+            throw new IllegalStateException("Only " + enqueued + " events to deliver, not " + deliveries);
+        }
+        long deadline = t0 + Duration.ofMinutes(5).toNanos();
+        try (LeaseSampler leases = LeaseSampler.start(postgres.jdbcUrl(), webhookId)) {
+            while (arrived.get() < deliveries) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(arrived.get() + " of " + deliveries + " deliveries arrived at " + path + " in 5 minutes");
+                }
+                Thread.sleep(5); // poll interval of the delivery clock (an in-memory counter)
+            }
+            Duration time = Duration.ofNanos(System.nanoTime() - t0);
+            return new Run(time, leases.mean());
+        }
+    }
+
+    /** Samples every 50 ms how many deliveries of one subscription are leased (attempts in flight, over all replicas). */
+    static final class LeaseSampler implements AutoCloseable {
+        private final Measurements samples = new Measurements();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+
+        private LeaseSampler(String jdbcUrl, String webhookId) {
+            thread = new Thread(() -> {
+                try (Connection sql = DriverManager.getConnection(jdbcUrl, PostgresServer.USER, "postgres")) {
+                    while (running.get()) {
+                        samples.add(count(sql, "select count(*) from webhook_delivery where webhook_id = '" + webhookId
+                                + "' and lease_token is not null and status = 'pending' and next_attempt_at > now()"));
+                        Thread.sleep(50); // the sampling period
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "lease-sampler");
+            thread.start();
+        }
+
+        static LeaseSampler start(String jdbcUrl, String webhookId) {
+            return new LeaseSampler(jdbcUrl, webhookId);
+        }
+
+        double mean() {
+            return samples.mean();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join(5000);
+        }
+    }
+
+    /** The median duration of a subscription's recorded attempts, as the service timed them (resolve, connect, send, status). */
+    private static double attemptMedian(Connection sql, String webhookId) throws Exception {
+        try (Statement statement = sql.createStatement(); ResultSet rows = statement.executeQuery(
+                "select percentile_cont(0.5) within group (order by duration_ms) from webhook_attempt where webhook_id = '" + webhookId + "'")) {
+            rows.next();
+            return Measurements.round(rows.getDouble(1));
+        }
+    }
+
+    /** Makes deliveries of the events P3 loaded due at once for the subscription; answers how many. */
+    private static long enqueue(Connection sql, String webhookId, int deliveries) throws Exception {
+        try (Statement statement = sql.createStatement()) {
+            return statement.executeUpdate("""
+                    insert into webhook_delivery (id, webhook_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
+                    select gen_random_uuid(), '%s', event_id, event_type, 'pending', 0, now(), now()
+                    from outbox where event_type = 'bench.loaded' limit %d""".formatted(webhookId, deliveries));
+        }
+    }
+
     // helpers ------------------------------------------------------------------------------------------
 
     private String subscribe(String url, String eventType) throws Exception {
@@ -418,6 +601,7 @@ public final class Bench {
     static final class Receiver implements AutoCloseable {
         private final HttpServer server;
         private final Map<String, Measurements> tracked = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, AtomicLong> counted = new java.util.concurrent.ConcurrentHashMap<>();
         private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
         private Receiver(HttpServer server) {
@@ -437,6 +621,10 @@ public final class Bench {
                 if (latency != null) {
                     latency.add(Duration.between(timestamp(new String(body, StandardCharsets.UTF_8)), at).toNanos() / 1e6);
                 }
+                AtomicLong arrivals = receiver.counted.get(exchange.getRequestURI().getPath());
+                if (arrivals != null) {
+                    arrivals.incrementAndGet();
+                }
                 exchange.sendResponseHeaders(200, -1);
                 exchange.close();
             });
@@ -451,6 +639,11 @@ public final class Bench {
 
         Measurements track(String path) {
             return tracked.computeIfAbsent(path, p -> new Measurements());
+        }
+
+        /** Counts the requests that arrive at {@code path} from now on. */
+        AtomicLong count(String path) {
+            return counted.computeIfAbsent(path, p -> new AtomicLong());
         }
 
         /** The baseline sender: {@code count} POSTs of {@code body}, {@code concurrency} at a time. */
@@ -485,6 +678,86 @@ public final class Bench {
         @Override
         public void close() {
             server.stop(0);
+        }
+    }
+
+    /**
+     * A receiver that never answers: accepts every connection, reads whatever the sender writes, and
+     * writes nothing back, so each attempt ends by the sender's timeout. It keeps no more than the
+     * connections the sender leaves open, and closes them all when closed.
+     */
+    static final class StuckReceiver implements AutoCloseable {
+        private final ServerSocket server;
+        private final Set<Socket> held = ConcurrentHashMap.newKeySet();
+        private final AtomicLong accepted = new AtomicLong();
+        private final AtomicInteger maxOpen = new AtomicInteger();
+        private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "stuck-receiver");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+        private StuckReceiver(ServerSocket server) {
+            this.server = server;
+        }
+
+        static StuckReceiver start() throws IOException {
+            StuckReceiver receiver = new StuckReceiver(new ServerSocket(0, 128, InetAddress.getLoopbackAddress()));
+            receiver.readers.execute(receiver::accept);
+            return receiver;
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getLocalPort() + "/stuck";
+        }
+
+        long accepted() {
+            return accepted.get();
+        }
+
+        int open() {
+            return held.size();
+        }
+
+        int maxOpen() {
+            return maxOpen.get();
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                try {
+                    Socket socket = server.accept();
+                    accepted.incrementAndGet();
+                    held.add(socket);
+                    maxOpen.accumulateAndGet(held.size(), Math::max);
+                    readers.execute(() -> hold(socket));
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }
+
+        /** Reads until the sender gives up and closes or resets the connection. */
+        private void hold(Socket socket) {
+            byte[] buffer = new byte[8192];
+            try (socket; InputStream in = socket.getInputStream()) {
+                while (in.read(buffer) >= 0) {
+                    // the request is read and dropped; no answer is ever written
+                }
+            } catch (IOException reset) {
+                // the sender reset the connection at its timeout
+            } finally {
+                held.remove(socket);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket socket : held) {
+                socket.close();
+            }
+            readers.shutdownNow();
         }
     }
 

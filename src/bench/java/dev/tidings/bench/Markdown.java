@@ -41,6 +41,14 @@ final class Markdown {
         }
         md.append(row("P6 startup and memory", p6.get("jvm_start_to_ready_ms") + " ms to ready, RSS " + p6.get("rss_idle_mb")
                 + " MB idle, " + report.get("rss_under_load_mb") + " MB after the run", "", ""));
+        Map<String, Object> p7 = (Map<String, Object>) report.get("P7_fairness");
+        if (p7 != null) {
+            md.append(row("P7 fairness, " + p7.get("deliveries") + " deliveries beside a receiver that never answers",
+                    p7.get("ours_with_stuck_per_s") + "/s with the stuck subscription (" + p7.get("stuck_attempts_during_run")
+                            + " of its attempts, at most " + p7.get("stuck_max_held") + " held at once; timeout " + p7.get("timeout_ms")
+                            + " ms, cap " + p7.get("concurrency_per_subscription") + " per subscription of " + p7.get("concurrency") + ")",
+                    p7.get("baseline_alone_per_s") + "/s alone (before and after)", p7.get("ratio_rate") + " × rate"));
+        }
         return md.toString();
     }
 

@@ -19,6 +19,13 @@ final class Measurements {
         return samples.size();
     }
 
+    /** The mean of the samples, rounded; 0 without any. */
+    double mean() {
+        synchronized (samples) {
+            return round(samples.stream().mapToDouble(Double::doubleValue).average().orElse(0));
+        }
+    }
+
     Map<String, Object> summary() {
         List<Double> sorted;
         synchronized (samples) {
