@@ -34,7 +34,7 @@ public class EventTypeCatalogue {
             on conflict (name) do nothing returning name""";
     private static final String INSERT_VERSION = """
             insert into event_type_version (event_type, version, schema, created_at) values ($1, $2, $3, now())
-            on conflict (event_type, version) do nothing""";
+            on conflict (event_type, version) do update set schema = excluded.schema""";
     private static final String LOCK_TYPE = "select name from event_type where name = $1 for update";
     private static final String NEXT_VERSION = "select coalesce(max(version), 0) + 1 from event_type_version where event_type = $1";
     private static final String SCHEMA = "select schema from event_type_version where event_type = $1 and version = $2";
@@ -65,7 +65,10 @@ public class EventTypeCatalogue {
                 .map(rows -> rows.iterator().hasNext());
     }
 
-    /** Writes one version; a version already written stays as it is. */
+    /**
+     * Writes one version. Only the seeder ever meets one already written (custom versions are numbered
+     * under a lock): the schema shipped with the service replaces the stored copy of a built-in.
+     */
     Uni<Void> insertVersion(SqlClient client, String eventType, int version, String schema) {
         return client.preparedQuery(INSERT_VERSION).execute(Tuple.of(eventType, version, schema)).replaceWithVoid();
     }

@@ -53,9 +53,9 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    private record Reply(int status, Duration delay, String location) {
+    private record Reply(int status, Duration delay, Map<String, String> headers) {
         Reply(int status, Duration delay) {
-            this(status, delay, null);
+            this(status, delay, Map.of());
         }
     }
 
@@ -110,7 +110,12 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** The next request to {@code url} is answered {@code status} (a redirect) with {@code Location: location}. */
     public void redirect(String url, int status, String location) {
-        scripts.computeIfAbsent(path(url), k -> new ArrayDeque<>()).add(new Reply(status, Duration.ZERO, location));
+        respondWith(url, status, Map.of("Location", location));
+    }
+
+    /** The next request to {@code url} is answered {@code status} with these headers. */
+    public void respondWith(String url, int status, Map<String, String> headers) {
+        scripts.computeIfAbsent(path(url), k -> new ArrayDeque<>()).add(new Reply(status, Duration.ZERO, headers));
     }
 
     /** Every request to {@code url} fails with 500 until told otherwise. */
@@ -154,9 +159,7 @@ public final class WebhookReceiver implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         byte[] answer = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
-        if (reply.location() != null) {
-            exchange.getResponseHeaders().set("Location", reply.location());
-        }
+        reply.headers().forEach(exchange.getResponseHeaders()::set);
         // 204 and 304 carry no body at all
         boolean noBody = reply.status() == 204 || reply.status() == 304;
         try {

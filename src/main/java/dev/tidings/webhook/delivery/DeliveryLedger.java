@@ -19,6 +19,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -134,15 +135,22 @@ public class DeliveryLedger {
                 }));
     }
 
+    /**
+     * After a failed attempt: a 410 disables the subscription at once; a streak that reached the limit
+     * disables it; otherwise the next attempt follows the schedule, but never before a Retry-After;
+     * when the schedule is used up, the delivery goes to the dead-letter queue.
+     */
     private Uni<List<DeadLetterQueue.Parked>> afterFailure(SqlConnection c, ClaimedDelivery d, AttemptResult result,
                                                           int attempt, int failures) {
-        if (streak.disables(failures)) {
+        if (result.gone() || streak.disables(failures)) {
+            DisableReason reason = result.gone() ? DisableReason.GONE : DisableReason.CONSECUTIVE_FAILURES;
             return logAttempt(c, d, attempt, AttemptStatus.DEAD, result, null)
-                    .chain(() -> deactivation.disable(c, d.webhookId(), DisableReason.CONSECUTIVE_FAILURES));
+                    .chain(() -> deactivation.disable(c, d.webhookId(), reason));
         }
         return schedule.delayAfter(attempt)
                 .map(delay -> {
-                    OffsetDateTime next = Instant.now().plus(delay).atOffset(ZoneOffset.UTC);
+                    Duration wait = result.retryAfter() != null && result.retryAfter().compareTo(delay) > 0 ? result.retryAfter() : delay;
+                    OffsetDateTime next = Instant.now().plus(wait).atOffset(ZoneOffset.UTC);
                     return c.preparedQuery(SCHEDULE_RETRY).execute(Tuple.of(d.id(), next))
                             .chain(() -> logAttempt(c, d, attempt, AttemptStatus.FAILED, result, next))
                             .replaceWith(List.<DeadLetterQueue.Parked>of());

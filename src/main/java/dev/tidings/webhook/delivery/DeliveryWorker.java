@@ -54,29 +54,46 @@ public class DeliveryWorker {
      * holds at most this many of the pool's connections (plus one for a claim), leaving the rest to the API.
      */
     private static final int RECORDING_CONNECTIONS = 4;
+    /**
+     * A rate limit counts the requests claimed in the last second plus this margin: a request is sent a
+     * moment after its claim, and that moment varies; the margin keeps the receiver's own one-second
+     * windows within the limit as long as the variation stays below it.
+     */
+    private static final Duration RATE_WINDOW = Duration.ofMillis(1250);
 
     /** Claims of every replica take turns on this lock (two-key advisory locks do not meet the outbox's one-key ones). */
     private static final String TAKE_TURN = "select pg_advisory_xact_lock(7, 1)";
     /**
-     * $1 free slots, $2 lease in seconds, $3 pending, $4 slots per subscription, $5 active. For each active
-     * subscription with due deliveries, its oldest due ones, as many as it has slots left; oldest first overall.
+     * $1 free slots, $2 lease in seconds, $3 pending, $4 slots per subscription, $5 active, $6 the rate
+     * window in seconds. For each active subscription with due deliveries, its oldest due ones, as many
+     * as it has slots left and, if it has a rate limit, as its requests of the last window leave room for;
+     * oldest first overall. Requests claimed for rate-limited subscriptions are written down for the window.
      */
     private static final String CLAIM = """
             with busy as (
               select webhook_id, count(*) as leased from webhook_delivery
               where lease_token is not null and status = $3 and next_attempt_at > now() group by webhook_id),
+            recent as (
+              select webhook_id, count(*) as sent from webhook_send
+              where sent_at > clock_timestamp() - make_interval(secs => $6) group by webhook_id),
             chosen as (
-              select due.id, due.next_attempt_at from webhook_subscription s
+              select due.id, due.webhook_id, due.next_attempt_at, s.rate_limit from webhook_subscription s
               left join busy on busy.webhook_id = s.id
+              left join recent on recent.webhook_id = s.id
               cross join lateral (
-                select d.id, d.next_attempt_at from webhook_delivery d
+                select d.id, d.webhook_id, d.next_attempt_at from webhook_delivery d
                 where d.webhook_id = s.id and d.status = $3 and d.next_attempt_at <= now()
-                order by d.next_attempt_at limit greatest($4 - coalesce(busy.leased, 0), 0)
+                order by d.next_attempt_at
+                limit greatest(least($4 - coalesce(busy.leased, 0), coalesce(s.rate_limit - coalesce(recent.sent, 0), $4)), 0)
                 for update of d skip locked) due
               where s.status = $5
-              order by due.next_attempt_at limit $1)
+              order by due.next_attempt_at limit $1),
+            sent as (
+              insert into webhook_send (webhook_id, sent_at)
+              select webhook_id, clock_timestamp() from chosen where rate_limit is not null)
             update webhook_delivery d set next_attempt_at = now() + make_interval(secs => $2), lease_token = gen_random_uuid()
             from chosen where d.id = chosen.id returning d.id, d.lease_token""";
+    private static final String FORGET_OLD_SENDS = "delete from webhook_send where sent_at < clock_timestamp() - interval '1 minute'";
     /** $2 the subscription's active status. */
     private static final String LOAD = """
             select d.id, d.webhook_id, d.event_id, d.event_type, o.version, d.attempts, s.url, s.versions, o.envelope
@@ -192,8 +209,10 @@ public class DeliveryWorker {
 
     private Uni<List<ClaimedDelivery>> claim(int free) {
         Tuple arguments = Tuple.of(free, leaseSeconds, DeliveryStatus.PENDING.wireName(), perSubscription,
-                SubscriptionStatus.ACTIVE.wireName());
-        return pool.withTransaction(c -> c.query(TAKE_TURN).execute().chain(() -> c.preparedQuery(CLAIM).execute(arguments)))
+                SubscriptionStatus.ACTIVE.wireName(), RATE_WINDOW.toMillis() / 1000.0);
+        return pool.withTransaction(c -> c.query(TAKE_TURN).execute()
+                        .chain(() -> c.query(FORGET_OLD_SENDS).execute())
+                        .chain(() -> c.preparedQuery(CLAIM).execute(arguments)))
                 .chain(rows -> {
                     Map<UUID, UUID> leases = new HashMap<>();
                     rows.forEach(row -> leases.put(row.getUUID("id"), row.getUUID("lease_token")));

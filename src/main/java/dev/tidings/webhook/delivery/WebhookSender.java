@@ -89,10 +89,12 @@ public class WebhookSender {
                                     .map(response -> new Exchange(req, response)));
                 })
                 .ifNoItem().after(timeout).failWith(TimeoutException::new)
-                .chain(exchange -> readBody(exchange.request(), exchange.response(), deadline))
-                .map(status -> new AttemptResult(status, null, false, elapsed(started), attemptedAt))
-                .onFailure().recoverWithItem(failure ->
-                        new AttemptResult(null, describe(failure), isSenderSide(failure, connected.get()), elapsed(started), attemptedAt));
+                .chain(exchange -> readBody(exchange.request(), exchange.response(), deadline)
+                        .map(status -> new AttemptResult(status, null, false,
+                                RetryAfter.of(status, exchange.response().getHeader("Retry-After"), Instant.now()).orElse(null),
+                                elapsed(started), attemptedAt)))
+                .onFailure().recoverWithItem(failure -> new AttemptResult(null, describe(failure),
+                        isSenderSide(failure, connected.get()), null, elapsed(started), attemptedAt));
     }
 
     private record Exchange(HttpClientRequest request, HttpClientResponse response) {

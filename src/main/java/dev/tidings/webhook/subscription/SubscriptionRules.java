@@ -1,5 +1,6 @@
 package dev.tidings.webhook.subscription;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tidings.event.EventType;
 import dev.tidings.event.TypeFilter;
 import dev.tidings.problem.InvalidRequest;
@@ -44,6 +45,17 @@ public class SubscriptionRules {
             throw new InvalidRequest(errors);
         }
         return patterns.stream().map(String::trim).distinct().toList();
+    }
+
+    /** A changed rate limit: a whole number of at least 1, or JSON null for none. */
+    Integer rateLimit(JsonNode requested) {
+        if (requested.isNull()) {
+            return null;
+        }
+        if (!requested.canConvertToInt() || !requested.isIntegralNumber() || requested.intValue() < 1) {
+            throw new InvalidRequest("rateLimit", "must be at least 1 request per second, or null for no limit");
+        }
+        return requested.intValue();
     }
 
     /** Pins name registered versions of exact types. */

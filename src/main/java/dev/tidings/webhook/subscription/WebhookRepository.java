@@ -37,10 +37,10 @@ public class WebhookRepository {
     Uni<Void> insert(SqlConnection connection, WebhookSubscription s, String secret) {
         OffsetDateTime now = s.createdAt().atOffset(ZoneOffset.UTC);
         return connection.preparedQuery("insert into webhook_subscription (id, url, event_types, description, versions, status, "
-                        + "consecutive_failures, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, 0, $7, $7)")
+                        + "consecutive_failures, created_at, updated_at, rate_limit) values ($1, $2, $3, $4, $5, $6, 0, $7, $7, $8)")
                 .execute(Tuple.tuple().addUUID(s.id()).addString(s.url()).addArrayOfString(s.eventTypes().toArray(String[]::new))
                         .addString(s.description()).addValue(new JsonObject(new HashMap<>(s.versions())))
-                        .addString(s.status().wireName()).addOffsetDateTime(now))
+                        .addString(s.status().wireName()).addOffsetDateTime(now).addInteger(s.rateLimit()))
                 .chain(() -> addSecret(connection, s.id(), secret))
                 .replaceWithVoid();
     }
@@ -66,9 +66,9 @@ public class WebhookRepository {
 
     Uni<Void> update(SqlConnection connection, WebhookSubscription s) {
         return connection.preparedQuery("update webhook_subscription set url = $2, event_types = $3, description = $4, "
-                        + "versions = $5, updated_at = now() where id = $1")
+                        + "versions = $5, rate_limit = $6, updated_at = now() where id = $1")
                 .execute(Tuple.tuple().addUUID(s.id()).addString(s.url()).addArrayOfString(s.eventTypes().toArray(String[]::new))
-                        .addString(s.description()).addValue(new JsonObject(new HashMap<>(s.versions()))))
+                        .addString(s.description()).addValue(new JsonObject(new HashMap<>(s.versions()))).addInteger(s.rateLimit()))
                 .replaceWithVoid();
     }
 

@@ -52,7 +52,7 @@ public class WebhookService {
         List<String> types = rules.eventTypes(request.eventTypes());
         return rules.checkUrl(request.url()).chain(() -> rules.versions(request.versions())).chain(pins -> {
             WebhookSubscription subscription = new WebhookSubscription(TimeOrderedIds.next(), request.url(), types,
-                    request.description(), pins, SubscriptionStatus.ACTIVE, 0, Timestamps.now());
+                    request.description(), pins, request.rateLimit(), SubscriptionStatus.ACTIVE, 0, Timestamps.now());
             String secret = WebhookSigner.newSecret();
             return pool.withTransaction(c -> repository.countForCreation(c).chain(count -> count >= maxSubscriptions
                             ? Uni.createFrom().failure(new Conflict("At most " + maxSubscriptions
@@ -73,6 +73,8 @@ public class WebhookService {
     /** Applies the changes; disabling works as the automatic rule does, re-enabling resets the streak. */
     public Uni<WebhookSubscription> update(UUID id, WebhookRequests.UpdateWebhook request) {
         List<String> types = request.eventTypes() == null ? null : rules.eventTypes(request.eventTypes());
+        boolean newRateLimit = request.rateLimit() != null;
+        Integer rateLimit = newRateLimit ? rules.rateLimit(request.rateLimit()) : null;
         Uni<Void> urlCheck = request.url() == null ? Uni.createFrom().voidItem() : rules.checkUrl(request.url());
         Uni<Map<String, Integer>> pins = request.versions() == null ? Uni.createFrom().nullItem() : rules.versions(request.versions());
         return urlCheck.chain(() -> pins).chain(versions -> pool.withTransaction(c -> repository.findForUpdate(c, id)
@@ -83,6 +85,7 @@ public class WebhookService {
                                     types == null ? current.eventTypes() : types,
                                     request.description() == null ? current.description() : request.description(),
                                     versions == null ? current.versions() : versions,
+                                    newRateLimit ? rateLimit : current.rateLimit(),
                                     current.status(), current.consecutiveFailures(), current.createdAt());
                             return repository.update(c, changed).chain(() -> changeStatus(c, current, request.status()));
                         })))

@@ -14,15 +14,15 @@ import java.util.UUID;
 
 /** A webhook subscription as stored. */
 public record WebhookSubscription(UUID id, String url, List<String> eventTypes, String description,
-                                  Map<String, Integer> versions, SubscriptionStatus status, int consecutiveFailures,
-                                  Instant createdAt) {
+                                  Map<String, Integer> versions, Integer rateLimit, SubscriptionStatus status,
+                                  int consecutiveFailures, Instant createdAt) {
 
-    static final String COLUMNS = "id, url, event_types, description, versions, status, consecutive_failures, created_at";
+    static final String COLUMNS = "id, url, event_types, description, versions, rate_limit, status, consecutive_failures, created_at";
 
     static WebhookSubscription of(Row row) {
         return new WebhookSubscription(row.getUUID("id"), row.getString("url"),
                 Arrays.asList(row.getArrayOfStrings("event_types")), row.getString("description"),
-                versions(row.getJsonObject("versions")), WireNamed.parse(SubscriptionStatus.class, row.getString("status")).orElseThrow(),
+                versions(row.getJsonObject("versions")), row.getInteger("rate_limit"), WireNamed.parse(SubscriptionStatus.class, row.getString("status")).orElseThrow(),
                 row.getInteger("consecutive_failures"), row.getOffsetDateTime("created_at").toInstant());
     }
 

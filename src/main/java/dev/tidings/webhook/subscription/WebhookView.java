@@ -11,9 +11,9 @@ import java.util.UUID;
 
 /** A subscription as the API shows it; {@code secret} only on creation. */
 @RegisterForReflection
-@JsonPropertyOrder({"id", "url", "eventTypes", "description", "versions", "status", "secret", "createdAt"})
+@JsonPropertyOrder({"id", "url", "eventTypes", "description", "versions", "rateLimit", "status", "secret", "createdAt"})
 public record WebhookView(UUID id, String url, List<String> eventTypes, String description,
-                          Map<String, Integer> versions, String status,
+                          Map<String, Integer> versions, Integer rateLimit, String status,
                           @JsonInclude(JsonInclude.Include.NON_NULL) String secret, String createdAt) {
 
     public static WebhookView of(WebhookSubscription subscription) {
@@ -21,7 +21,7 @@ public record WebhookView(UUID id, String url, List<String> eventTypes, String d
     }
 
     public static WebhookView withSecret(WebhookSubscription s, String secret) {
-        return new WebhookView(s.id(), s.url(), s.eventTypes(), s.description(), s.versions(), s.status().wireName(),
+        return new WebhookView(s.id(), s.url(), s.eventTypes(), s.description(), s.versions(), s.rateLimit(), s.status().wireName(),
                 secret, Timestamps.format(s.createdAt()));
     }
 }
