@@ -60,6 +60,7 @@ public class DeliveryWorker {
     /**
      * $1 free slots, $2 lease in seconds, $3 pending, $4 slots per subscription, $5 active. For each active
      * subscription with due deliveries, its oldest due ones, as many as it has slots left; oldest first overall.
+     * Equal due times go by id: a recovery's deliveries share one due time and have ids in log order.
      */
     private static final String CLAIM = """
             with busy as (
@@ -71,10 +72,10 @@ public class DeliveryWorker {
               cross join lateral (
                 select d.id, d.next_attempt_at from webhook_delivery d
                 where d.webhook_id = s.id and d.status = $3 and d.next_attempt_at <= now()
-                order by d.next_attempt_at limit greatest($4 - coalesce(busy.leased, 0), 0)
+                order by d.next_attempt_at, d.id limit greatest($4 - coalesce(busy.leased, 0), 0)
                 for update of d skip locked) due
               where s.status = $5
-              order by due.next_attempt_at limit $1)
+              order by due.next_attempt_at, due.id limit $1)
             update webhook_delivery d set next_attempt_at = now() + make_interval(secs => $2), lease_token = gen_random_uuid()
             from chosen where d.id = chosen.id returning d.id, d.lease_token""";
     /** $2 the subscription's active status. */
