@@ -68,6 +68,7 @@ public class DeliveryWorker {
      * window in seconds. For each active subscription with due deliveries, its oldest due ones, as many
      * as it has slots left and, if it has a rate limit, as its requests of the last window leave room for;
      * oldest first overall. Requests claimed for rate-limited subscriptions are written down for the window.
+     * Equal due times go by id: a recovery's deliveries share one due time and have ids in log order.
      */
     private static final String CLAIM = """
             with busy as (
@@ -83,11 +84,11 @@ public class DeliveryWorker {
               cross join lateral (
                 select d.id, d.webhook_id, d.next_attempt_at from webhook_delivery d
                 where d.webhook_id = s.id and d.status = $3 and d.next_attempt_at <= now()
-                order by d.next_attempt_at
+                order by d.next_attempt_at, d.id
                 limit greatest(least($4 - coalesce(busy.leased, 0), coalesce(s.rate_limit - coalesce(recent.sent, 0), $4)), 0)
                 for update of d skip locked) due
               where s.status = $5
-              order by due.next_attempt_at limit $1),
+              order by due.next_attempt_at, due.id limit $1),
             sent as (
               insert into webhook_send (webhook_id, sent_at)
               select webhook_id, clock_timestamp() from chosen where rate_limit is not null)

@@ -46,4 +46,13 @@ public final class WebhookRequests {
     @RegisterForReflection
     public record TestSent(String eventId) {
     }
+
+    /** ISO 8601 times; {@code until} (exclusive) defaults to now. */
+    @RegisterForReflection
+    public record Recover(String since, String until) {
+    }
+
+    @RegisterForReflection
+    public record Recovering(int recovering) {
+    }
 }

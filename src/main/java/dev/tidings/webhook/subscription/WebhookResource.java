@@ -1,11 +1,14 @@
 package dev.tidings.webhook.subscription;
 
+import dev.tidings.event.Timestamps;
 import dev.tidings.event.WireNamed;
 import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
 import dev.tidings.problem.InvalidRequest;
 import dev.tidings.webhook.AttemptStatus;
 import dev.tidings.webhook.delivery.DeliveryLog;
+import dev.tidings.webhook.delivery.Recovery;
+import dev.tidings.webhook.delivery.RecoveryWindow;
 import dev.tidings.webhook.delivery.TestPing;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -38,11 +41,13 @@ public class WebhookResource {
     private final WebhookService webhooks;
     private final DeliveryLog deliveryLog;
     private final TestPing testPing;
+    private final Recovery recovery;
 
-    public WebhookResource(WebhookService webhooks, DeliveryLog deliveryLog, TestPing testPing) {
+    public WebhookResource(WebhookService webhooks, DeliveryLog deliveryLog, TestPing testPing, Recovery recovery) {
         this.webhooks = webhooks;
         this.deliveryLog = deliveryLog;
         this.testPing = testPing;
+        this.recovery = recovery;
     }
 
     @POST
@@ -96,6 +101,17 @@ public class WebhookResource {
     @Operation(summary = "Send a webhook.test event to this subscription once", description = "Logged as an attempt; no retry, no dead letter.")
     public Uni<WebhookRequests.TestSent> test(@PathParam("id") UUID id) {
         return webhooks.find(id).map(subscription -> new WebhookRequests.TestSent(testPing.send(subscription).toString()));
+    }
+
+    @POST
+    @Path("/{id}/recovery")
+    @ResponseStatus(202)
+    @Operation(summary = "Deliver the events of a time window again", description = "Every event in the log whose timestamp is in "
+            + "[since, until) and that this subscription may receive becomes a fresh delivery, in log order; answers how many. "
+            + "409 while the subscription is disabled.")
+    public Uni<WebhookRequests.Recovering> recover(@PathParam("id") UUID id, @NotNull @Valid WebhookRequests.Recover request) {
+        RecoveryWindow window = RecoveryWindow.of(request.since(), request.until(), Timestamps.now());
+        return recovery.recover(id, window).map(WebhookRequests.Recovering::new);
     }
 
     @GET
