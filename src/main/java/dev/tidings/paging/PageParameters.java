@@ -6,7 +6,7 @@ import dev.tidings.problem.InvalidRequest;
 import java.util.Arrays;
 import java.util.UUID;
 
-/** Parses the query parameters shared by list endpoints: {@code limit}, {@code after} and type filters. */
+/** Parses the parameters shared by list endpoints and streams: {@code limit}, cursors, ids and type filters. */
 public final class PageParameters {
 
     public static final int DEFAULT_LIMIT = 100;
@@ -32,18 +32,24 @@ public final class PageParameters {
 
     /** A sequence cursor: any integer from 0 on. */
     public static long afterSequence(String value) {
+        Long after = optionalSequence(value, "after", "must be a sequence number (a non-negative integer)");
+        return after == null ? 0 : after;
+    }
+
+    /** A sequence number (any integer from 0 on) in {@code field}, or null when absent or blank. */
+    public static Long optionalSequence(String value, String field, String problem) {
         if (value == null || value.isBlank()) {
-            return 0;
+            return null;
         }
         try {
-            long after = Long.parseLong(value.trim());
-            if (after >= 0) {
-                return after;
+            long sequence = Long.parseLong(value.trim());
+            if (sequence >= 0) {
+                return sequence;
             }
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw new InvalidRequest("after", "must be a sequence number (a non-negative integer)");
+        throw new InvalidRequest(field, problem);
     }
 
     /** Comma-separated event types and wildcards ({@code order.*}, {@code *}); absent means every type. */
@@ -58,13 +64,18 @@ public final class PageParameters {
     }
 
     public static UUID afterId(String value) {
+        return optionalId(value, "after", "must be the 'next' cursor of a previous page");
+    }
+
+    /** An id in {@code field}, or null when absent or blank. */
+    public static UUID optionalId(String value, String field, String problem) {
         if (value == null || value.isBlank()) {
             return null;
         }
         try {
             return UUID.fromString(value.trim());
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequest("after", "must be the 'next' cursor of a previous page");
+            throw new InvalidRequest(field, problem);
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.tidings.sse;
 
 import dev.tidings.eventlog.LogEntry;
 import dev.tidings.paging.PageParameters;
-import dev.tidings.problem.InvalidRequest;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
@@ -68,17 +67,7 @@ public class EventStreamResource {
     }
 
     private static Long lastEventId(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            long id = Long.parseLong(value.trim());
-            if (id >= 0) {
-                return id;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw new InvalidRequest("Last-Event-ID", "must be the id (a sequence number) of an event received before");
+        return PageParameters.optionalSequence(value, "Last-Event-ID",
+                "must be the id (a sequence number) of an event received before");
     }
 }

@@ -1,13 +1,13 @@
 package dev.tidings.config;
 
 import dev.tidings.support.Api;
+import dev.tidings.support.ConfigOverrideProfile;
 import dev.tidings.support.Database;
 import dev.tidings.support.Orders;
 import dev.tidings.support.SseClient;
 import dev.tidings.support.WebhookReceiver;
 import dev.tidings.support.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import org.junit.jupiter.api.AfterEach;
@@ -27,13 +27,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestProfile(LimitsTest.SmallLimits.class)
 class LimitsTest {
 
-    public static class SmallLimits implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("events.limits.subscriptions-per-account", "5",
+    public static class SmallLimits extends ConfigOverrideProfile {
+        public SmallLimits() {
+            super(Map.of("events.limits.subscriptions-per-account", "5",
                     "events.limits.streams-per-key", "2",
                     "events.limits.streams-per-instance", "3",
-                    "events.limits.page-bytes", "4096");
+                    "events.limits.page-bytes", "4096"));
         }
     }
 

@@ -10,13 +10,13 @@ import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
+import static dev.tidings.support.WebhookReceiver.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -28,7 +28,6 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 class ListPaginationTest {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final int LIMIT = 2;
     private static final WebhookReceiver receiver = WebhookReceiver.shared();
     private static final Map<String, Object> INVOICE_SCHEMA = Map.of(

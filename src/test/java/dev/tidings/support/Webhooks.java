@@ -14,6 +14,16 @@ public final class Webhooks {
     private Webhooks() {
     }
 
+    /** A subscription made by a test: the endpoint it delivers to and its id. */
+    public record Subscribed(String url, String id) {
+    }
+
+    /** Subscribes a new endpoint of {@code receiver}, so that the test sees only its own requests there. */
+    public static Subscribed subscribeNewEndpoint(WebhookReceiver receiver, String... eventTypes) {
+        String url = receiver.newEndpoint();
+        return new Subscribed(url, subscribe(url, List.of(eventTypes)).getString("id"));
+    }
+
     /** Subscribes {@code url}; answers the created subscription (with its secret). */
     public static JsonPath subscribe(String url, List<String> eventTypes) {
         return subscribe(url, eventTypes, null);

@@ -2,7 +2,6 @@ package dev.tidings.webhook.deadletter;
 
 import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
-import dev.tidings.problem.InvalidRequest;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -45,7 +44,8 @@ public class DeadLetterResource {
     public Uni<Page<DeadLetterView>> list(@QueryParam("webhookId") String webhookId, @QueryParam("eventType") String eventType,
                                           @QueryParam("limit") String limit, @QueryParam("after") String after) {
         int size = PageParameters.limit(limit);
-        return queue.list(webhookId(webhookId), PageParameters.types(eventType, "eventType"), PageParameters.afterId(after), size + 1)
+        UUID subscription = PageParameters.optionalId(webhookId, "webhookId", "must be a subscription id");
+        return queue.list(subscription, PageParameters.types(eventType, "eventType"), PageParameters.afterId(after), size + 1)
                 .map(rows -> Page.of(rows, size, row -> row, row -> row.id().toString()));
     }
 
@@ -64,16 +64,5 @@ public class DeadLetterResource {
     public Uni<Replayed> replayMatching(ReplayFilter filter) {
         ReplayFilter f = filter == null ? new ReplayFilter(null, null) : filter;
         return queue.replayMatching(f.webhookId(), PageParameters.types(f.eventType(), "eventType")).map(Replayed::new);
-    }
-
-    private static UUID webhookId(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return UUID.fromString(value.trim());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequest("webhookId", "must be a subscription id");
-        }
     }
 }

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import static dev.tidings.support.WebhookReceiver.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,7 +22,6 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 class DeliveryLogTest {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
     /** Well inside the test timeout of 1s, long enough for a request made meanwhile to finish first. */
     private static final Duration HOLD = Duration.ofMillis(700);
     private static final WebhookReceiver receiver = WebhookReceiver.shared();
@@ -34,11 +34,7 @@ class DeliveryLogTest {
     /** The attempt in flight ends after the delivery was parked: it is the delivery's last attempt, so it reads dead. */
     @Test
     void anAttemptInFlightWhenTheSubscriptionIsDisabledIsLoggedAsTheDeadLastAttempt() {
-        String url = receiver.newEndpoint();
-        receiver.respondSlowly(url, 500, HOLD);
-        String id = Webhooks.subscribe(url, List.of("order.created")).getString("id");
-        Orders.place("parked-in-flight");
-        receiver.awaitRequests(url, 1, PATIENCE);
+        String id = attemptHeldByTheReceiver(500, "parked-in-flight");
 
         Api.given().body(Map.of("status", "disabled")).patch("/webhooks/{id}", id).then().statusCode(200);
         assertThat(Webhooks.deadLetters(id)).singleElement().satisfies(d -> assertThat(d).containsEntry("reason", "subscription_disabled"));
@@ -55,11 +51,7 @@ class DeliveryLogTest {
      */
     @Test
     void attemptsAreListedNewestFirstByAttemptTimeEvenWhenAnEarlierOneFinishesLater() {
-        String url = receiver.newEndpoint();
-        receiver.respondSlowly(url, 200, HOLD);
-        String id = Webhooks.subscribe(url, List.of("order.created")).getString("id");
-        Orders.place("overlapping");
-        receiver.awaitRequests(url, 1, PATIENCE);
+        String id = attemptHeldByTheReceiver(200, "overlapping");
 
         Api.given().post("/webhooks/{id}/test", id).then().statusCode(202);
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(Webhooks.deliveries(id)).hasSize(2));
@@ -68,5 +60,18 @@ class DeliveryLogTest {
         assertThat(log).extracting(a -> Instant.parse((String) a.get("attemptedAt")))
                 .as("attemptedAt of %s", log).isSortedAccordingTo(Comparator.reverseOrder());
         assertThat(log).extracting(a -> a.get("eventType")).containsExactly("webhook.test", "order.created");
+    }
+
+    /**
+     * Subscribes a new endpoint that answers {@code status} after {@link #HOLD} and places an order; answers
+     * the subscription's id once the order's attempt is under way.
+     */
+    private static String attemptHeldByTheReceiver(int status, String customerId) {
+        String url = receiver.newEndpoint();
+        receiver.respondSlowly(url, status, HOLD);
+        String id = Webhooks.subscribe(url, List.of("order.created")).getString("id");
+        Orders.place(customerId);
+        receiver.awaitRequests(url, 1, PATIENCE);
+        return id;
     }
 }

@@ -1,12 +1,12 @@
 package dev.tidings.webhook.delivery;
 
+import dev.tidings.support.ConfigOverrideProfile;
 import dev.tidings.support.Database;
 import dev.tidings.support.Orders;
-import dev.tidings.support.WebhookReceiver;
 import dev.tidings.support.WebhookReceiver.Received;
+import dev.tidings.support.WebhookReceiver;
 import dev.tidings.support.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,16 +32,10 @@ import static org.awaitility.Awaitility.await;
 class FairnessTest {
 
     /** Six slots on this instance, two per subscription. */
-    public static class CrowdedWorker implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("events.webhooks.concurrency", "6", "events.webhooks.concurrency-per-subscription", "2",
-                    "events.webhooks.dns-timeout", "500ms");
-        }
-
-        @Override
-        public Set<Class<?>> getEnabledAlternatives() {
-            return Set.of(StallingHostResolver.class);
+    public static class CrowdedWorker extends ConfigOverrideProfile {
+        public CrowdedWorker() {
+            super(Map.of("events.webhooks.concurrency", "6", "events.webhooks.concurrency-per-subscription", "2",
+                    "events.webhooks.dns-timeout", "500ms"), StallingHostResolver.class);
         }
     }
 

@@ -37,10 +37,7 @@ class HostileReceiverTest {
     @Test
     void anEndlessBodyIsCutOffAndTheAnsweredStatusCounts() throws Exception {
         try (RawReceiver receiver = RawReceiver.start(Behaviour.ENDLESS_BODY)) {
-            String id = Webhooks.subscribe(receiver.url(), List.of("order.created")).getString("id");
-            Orders.place("endless-body");
-
-            Map<String, Object> attempt = firstAttempt(id);
+            Map<String, Object> attempt = firstAttempt(receiver, "endless-body");
             assertThat(attempt).containsEntry("status", "succeeded").containsEntry("responseStatus", 200);
             Ended ended = hungUp(receiver);
             assertThat(ended.byService()).as("the service reset the connection").isTrue();
@@ -51,10 +48,7 @@ class HostileReceiverTest {
     @Test
     void aTricklingBodyIsCutOffAtTheDeadline() throws Exception {
         try (RawReceiver receiver = RawReceiver.start(Behaviour.TRICKLING_BODY)) {
-            String id = Webhooks.subscribe(receiver.url(), List.of("order.created")).getString("id");
-            Orders.place("trickling-body");
-
-            assertThat(firstAttempt(id)).containsEntry("status", "succeeded").containsEntry("responseStatus", 200);
+            assertThat(firstAttempt(receiver, "trickling-body")).containsEntry("status", "succeeded").containsEntry("responseStatus", 200);
             assertThat(hungUp(receiver).byService()).as("the service hung up instead of waiting for 100,000 bytes").isTrue();
         }
     }
@@ -62,10 +56,7 @@ class HostileReceiverTest {
     @Test
     void aStatusThatNeverComesIsATimedOutAttemptAndTheConnectionIsClosed() throws Exception {
         try (RawReceiver receiver = RawReceiver.start(Behaviour.SILENCE)) {
-            String id = Webhooks.subscribe(receiver.url(), List.of("order.created")).getString("id");
-            Orders.place("silent-receiver");
-
-            Map<String, Object> attempt = firstAttempt(id);
+            Map<String, Object> attempt = firstAttempt(receiver, "silent-receiver");
             assertThat(attempt).containsEntry("status", "failed");
             assertThat(attempt.get("responseStatus")).isNull();
             assertThat((String) attempt.get("error")).startsWith("Timed out");
@@ -73,7 +64,10 @@ class HostileReceiverTest {
         }
     }
 
-    private static Map<String, Object> firstAttempt(String webhookId) {
+    /** Subscribes {@code receiver} and places an order; answers the first attempt to deliver it. */
+    private static Map<String, Object> firstAttempt(RawReceiver receiver, String customerId) {
+        String webhookId = Webhooks.subscribe(receiver.url(), List.of("order.created")).getString("id");
+        Orders.place(customerId);
         await().atMost(HANG_UP_WITHIN).until(() -> !Webhooks.deliveries(webhookId).isEmpty());
         List<Map<String, Object>> log = Webhooks.deliveries(webhookId);
         return log.get(log.size() - 1);

@@ -7,6 +7,7 @@ import dev.tidings.support.Orders;
 import dev.tidings.support.WebhookReceiver;
 import dev.tidings.support.WebhookReceiver.Received;
 import dev.tidings.support.Webhooks;
+import dev.tidings.support.Webhooks.Subscribed;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,33 +48,31 @@ class RecoveryTest {
 
     @Test
     void afterADisabledPeriodARecoverySendsWhatTheSubscriptionMissedOnceEachInLogOrder() {
-        String url = receiver.newEndpoint();
-        String watcher = receiver.newEndpoint();
-        String id = Webhooks.subscribe(url, List.of("order.created")).getString("id");
-        Webhooks.subscribe(watcher, List.of("order.*"));
+        Subscribed hook = Webhooks.subscribeNewEndpoint(receiver, "order.created");
+        String watcher = Webhooks.subscribeNewEndpoint(receiver, "order.*").url();
 
-        setStatus(id, "disabled");
+        setStatus(hook.id(), "disabled");
         List<String> orders = IntStream.rangeClosed(1, MISSED).mapToObj(i -> Orders.place("recovery-" + i)).toList();
         Orders.pay(orders.get(0));
         // the watcher has them all, so the fan-out has seen them while the subscription was disabled
         await().atMost(PATIENCE).until(() -> about(receiver.requests(watcher), orders).size() == MISSED + 1);
-        setStatus(id, "active");
+        setStatus(hook.id(), "active");
         List<Received> events = about(receiver.requests(watcher), orders);
         List<String> created = events.stream().filter(r -> type(r).equals("order.created")).map(RecoveryTest::eventId).toList();
         assertThat(created).hasSize(MISSED);
-        assertThat(receiver.requests(url)).isEmpty();
-        assertThat(Database.count("select count(*) from webhook_delivery where webhook_id = ?", UUID.fromString(id))).isZero();
+        assertThat(receiver.requests(hook.url())).isEmpty();
+        assertThat(Database.count("select count(*) from webhook_delivery where webhook_id = ?", UUID.fromString(hook.id()))).isZero();
 
-        int recovering = recover(id, since(events), until(events));
+        int recovering = recover(hook.id(), since(events), until(events));
 
         assertThat(recovering).isEqualTo(MISSED);
-        await().atMost(PATIENCE).until(() -> receiver.requests(url).size() >= MISSED);
-        await().during(QUIET).atMost(QUIET.plusSeconds(2)).until(() -> receiver.requests(url).size() == MISSED);
-        assertThat(countsByWebhookId(receiver.requests(url))).containsOnlyKeys(created).allSatisfy((eventId, count) ->
+        await().atMost(PATIENCE).until(() -> receiver.requests(hook.url()).size() >= MISSED);
+        await().during(QUIET).atMost(QUIET.plusSeconds(2)).until(() -> receiver.requests(hook.url()).size() == MISSED);
+        assertThat(countsByWebhookId(receiver.requests(hook.url()))).containsOnlyKeys(created).allSatisfy((eventId, count) ->
                 assertThat(count).as("requests with webhook-id %s", eventId).isEqualTo(1));
-        assertThat(receiver.requests(url)).allSatisfy(r -> assertThat(type(r)).isEqualTo("order.created"));
+        assertThat(receiver.requests(hook.url())).allSatisfy(r -> assertThat(type(r)).isEqualTo("order.created"));
         List<String> sequencesByDeliveryId = Database.strings("select o.sequence from webhook_delivery d "
-                + "join outbox o on o.event_id = d.event_id where d.webhook_id = ? order by d.id", UUID.fromString(id));
+                + "join outbox o on o.event_id = d.event_id where d.webhook_id = ? order by d.id", UUID.fromString(hook.id()));
         List<String> sequencesInLog = Database.strings("select sequence from outbox where event_id = any(?::uuid[]) order by sequence",
                 (Object) created.toArray(String[]::new));
         assertThat(sequencesByDeliveryId).as("the deliveries' sequences, in the order of their ids").hasSize(MISSED)
@@ -86,39 +85,37 @@ class RecoveryTest {
      */
     @Test
     void aRecoverySendsADeliveredEventAgainAndTakesADeadLetterOutOfTheQueue() {
-        String url = receiver.newEndpoint();
-        String watcher = receiver.newEndpoint();
-        String id = Webhooks.subscribe(url, List.of("order.created")).getString("id");
-        Webhooks.subscribe(watcher, List.of("order.created"));
-        setStatus(id, "disabled");
+        Subscribed hook = Webhooks.subscribeNewEndpoint(receiver, "order.created");
+        String watcher = Webhooks.subscribeNewEndpoint(receiver, "order.created").url();
+        setStatus(hook.id(), "disabled");
         List<String> missedOrder = List.of(Orders.place("recovery-missed"));
         // the fan-out has seen it while the subscription was disabled once the watcher has it
         await().atMost(PATIENCE).until(() -> about(receiver.requests(watcher), missedOrder).size() == 1);
         JsonNode missed = about(receiver.requests(watcher), missedOrder).get(0).json();
-        setStatus(id, "active");
+        setStatus(hook.id(), "active");
         Orders.place("recovered-again");
-        String delivered = eventId(receiver.awaitRequests(url, 1).get(0));
-        receiver.alwaysFail(url);
+        String delivered = eventId(receiver.awaitRequests(hook.url(), 1).get(0));
+        receiver.alwaysFail(hook.url());
         Orders.place("recovered-from-the-dead-letters");
-        await().atMost(PATIENCE).until(() -> Webhooks.deadLetters(id).size() == 1);
-        receiver.recover(url);
-        Received parked = receiver.requests(url).get(receiver.requests(url).size() - 1);
-        assertThat(Webhooks.deadLetters(id).get(0)).containsEntry("eventId", eventId(parked));
-        int before = receiver.requests(url).size();
+        await().atMost(PATIENCE).until(() -> Webhooks.deadLetters(hook.id()).size() == 1);
+        receiver.recover(hook.url());
+        Received parked = receiver.requests(hook.url()).get(receiver.requests(hook.url()).size() - 1);
+        assertThat(Webhooks.deadLetters(hook.id()).get(0)).containsEntry("eventId", eventId(parked));
+        int before = receiver.requests(hook.url()).size();
 
-        int recovering = recover(id, missed.get("timestamp").asText(), until(List.of(parked)));
+        int recovering = recover(hook.id(), missed.get("timestamp").asText(), until(List.of(parked)));
 
         assertThat(recovering).isEqualTo(3);
-        assertThat(Webhooks.deadLetters(id)).isEmpty();
-        await().atMost(PATIENCE).until(() -> receiver.requests(url).size() >= before + 3);
-        await().during(QUIET).atMost(QUIET.plusSeconds(2)).until(() -> receiver.requests(url).size() == before + 3);
-        assertThat(receiver.requests(url).subList(before, before + 3)).extracting(r -> r.header("webhook-id"))
+        assertThat(Webhooks.deadLetters(hook.id())).isEmpty();
+        await().atMost(PATIENCE).until(() -> receiver.requests(hook.url()).size() >= before + 3);
+        await().during(QUIET).atMost(QUIET.plusSeconds(2)).until(() -> receiver.requests(hook.url()).size() == before + 3);
+        assertThat(receiver.requests(hook.url()).subList(before, before + 3)).extracting(r -> r.header("webhook-id"))
                 .containsExactlyInAnyOrder(missed.get("eventId").asText(), delivered, eventId(parked));
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(Database.strings(
-                "select status from webhook_delivery where webhook_id = ?", UUID.fromString(id))).containsOnly("succeeded").hasSize(3));
-        assertThat(Webhooks.deadLetters(id)).isEmpty();
+                "select status from webhook_delivery where webhook_id = ?", UUID.fromString(hook.id()))).containsOnly("succeeded").hasSize(3));
+        assertThat(Webhooks.deadLetters(hook.id())).isEmpty();
         assertThat(Database.strings("select o.sequence from webhook_delivery d join outbox o on o.event_id = d.event_id "
-                + "where d.webhook_id = ? order by d.id", UUID.fromString(id)))
+                + "where d.webhook_id = ? order by d.id", UUID.fromString(hook.id())))
                 .as("the deliveries' sequences, in the order of their ids").hasSize(3)
                 .isSortedAccordingTo(Comparator.comparingLong(Long::parseLong));
     }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static dev.tidings.support.WebhookReceiver.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -22,7 +23,6 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 class WebhookDisabledRoutingTest {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final WebhookReceiver receiver = WebhookReceiver.shared();
 
     @AfterEach

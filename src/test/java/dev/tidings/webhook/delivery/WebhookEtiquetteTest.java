@@ -6,6 +6,7 @@ import dev.tidings.support.Orders;
 import dev.tidings.support.WebhookReceiver;
 import dev.tidings.support.WebhookReceiver.Received;
 import dev.tidings.support.Webhooks;
+import dev.tidings.support.Webhooks.Subscribed;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,35 +40,33 @@ class WebhookEtiquetteTest {
 
     @Test
     void goneDisablesTheSubscriptionAfterOneAttempt() {
-        String url = receiver.newEndpoint();
-        receiver.respond(url, 410);
-        String id = Webhooks.subscribe(url, List.of("order.created")).getString("id");
+        Subscribed hook = Webhooks.subscribeNewEndpoint(receiver, "order.created");
+        receiver.respond(hook.url(), 410);
         Orders.place("gone");
 
         await().atMost(WebhookReceiver.PATIENCE).untilAsserted(() ->
-                Api.given().get("/webhooks/{id}", id).then().body("status", equalTo("disabled")));
+                Api.given().get("/webhooks/{id}", hook.id()).then().body("status", equalTo("disabled")));
         Orders.place("gone-after");
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> receiver.requests(url).size() == 1);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> receiver.requests(hook.url()).size() == 1);
 
-        List<Map<String, Object>> log = Webhooks.deliveries(id);
+        List<Map<String, Object>> log = Webhooks.deliveries(hook.id());
         assertThat(log).hasSize(1);
         assertThat(log.get(0)).containsEntry("status", "dead").containsEntry("responseStatus", 410);
-        assertThat(Webhooks.deadLetters(id)).singleElement().satisfies(letter ->
+        assertThat(Webhooks.deadLetters(hook.id())).singleElement().satisfies(letter ->
                 assertThat(letter).containsEntry("reason", "subscription_disabled").containsEntry("lastResponseStatus", 410));
-        Api.given().queryParam("subject", "webhook/" + id).queryParam("types", "webhook.disabled").get("/events").then()
+        Api.given().queryParam("subject", "webhook/" + hook.id()).queryParam("types", "webhook.disabled").get("/events").then()
                 .statusCode(200).body("items.event.data.reason", hasItem("gone"));
     }
 
     @Test
     void retryAfterInSecondsPostponesTheNextAttemptBeyondTheSchedule() {
-        String url = receiver.newEndpoint();
-        receiver.respondWith(url, 503, Map.of("Retry-After", "3"));
-        String id = Webhooks.subscribe(url, List.of("order.created")).getString("id");
+        Subscribed hook = Webhooks.subscribeNewEndpoint(receiver, "order.created");
+        receiver.respondWith(hook.url(), 503, Map.of("Retry-After", "3"));
         Orders.place("retry-after-seconds");
 
-        List<Received> requests = receiver.awaitRequests(url, 2, WebhookReceiver.PATIENCE);
+        List<Received> requests = receiver.awaitRequests(hook.url(), 2, WebhookReceiver.PATIENCE);
         assertThat(Duration.between(requests.get(0).at(), requests.get(1).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
-        Map<String, Object> first = Webhooks.deliveries(id).get(1);
+        Map<String, Object> first = Webhooks.deliveries(hook.id()).get(1);
         assertThat(first).containsEntry("status", "failed").containsEntry("responseStatus", 503);
         assertThat((String) first.get("error")).contains("Retry-After 3 s");
     }

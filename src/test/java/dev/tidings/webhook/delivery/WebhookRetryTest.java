@@ -7,6 +7,7 @@ import dev.tidings.support.Orders;
 import dev.tidings.support.WebhookReceiver;
 import dev.tidings.support.WebhookReceiver.Received;
 import dev.tidings.support.Webhooks;
+import dev.tidings.support.Webhooks.Subscribed;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,76 +40,70 @@ class WebhookRetryTest {
     }
 
     /** A subscription whose receiver answers 500 to everything. */
-    private record Failing(String url, String id) {
-    }
-
-    private static Failing failingSubscription(String... eventTypes) {
-        String url = receiver.newEndpoint();
-        receiver.alwaysFail(url);
-        return new Failing(url, Webhooks.subscribe(url, List.of(eventTypes)).getString("id"));
+    private static Subscribed failingSubscription(String... eventTypes) {
+        Subscribed subscription = Webhooks.subscribeNewEndpoint(receiver, eventTypes);
+        receiver.alwaysFail(subscription.url());
+        return subscription;
     }
 
     @Test
     void aReceiverThatFailsTwiceThenSucceedsGetsExactlyThreeAttemptsAtTheScheduledSpacing() {
-        String url = receiver.newEndpoint();
-        receiver.respond(url, 500, 503);
-        String id = Webhooks.subscribe(url, List.of("order.created")).getString("id");
+        Subscribed hook = Webhooks.subscribeNewEndpoint(receiver, "order.created");
+        receiver.respond(hook.url(), 500, 503);
         Orders.place("flaky");
 
-        List<Received> attempts = receiver.awaitRequests(url, 3);
+        List<Received> attempts = receiver.awaitRequests(hook.url(), 3);
         assertThat(attempts).extracting(r -> r.header("webhook-id")).containsOnly(attempts.get(0).header("webhook-id"));
         assertThat(Duration.between(attempts.get(0).at(), attempts.get(1).at())).isBetween(Duration.ofMillis(1000), Duration.ofMillis(2500));
         assertThat(Duration.between(attempts.get(1).at(), attempts.get(2).at())).isBetween(Duration.ofMillis(2000), Duration.ofMillis(3700));
 
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(Webhooks.deliveries(id)).hasSize(3));
-        List<Map<String, Object>> log = Webhooks.deliveries(id);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(Webhooks.deliveries(hook.id())).hasSize(3));
+        List<Map<String, Object>> log = Webhooks.deliveries(hook.id());
         assertThat(log).extracting(a -> a.get("attempt")).containsExactly(3, 2, 1);
         assertThat(log).extracting(a -> a.get("status")).containsExactly("succeeded", "failed", "failed");
         assertThat(log).extracting(a -> a.get("responseStatus")).containsExactly(200, 503, 500);
         assertThat(log.get(1).get("nextAttemptAt")).isNotNull();
         assertThat(log.get(0).get("nextAttemptAt")).isNull();
         // A success ends the delivery: nothing more arrives.
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> receiver.requests(url).size() == 3);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> receiver.requests(hook.url()).size() == 3);
     }
 
     @Test
     void theDeliveryLogFiltersByStatus() {
-        String url = receiver.newEndpoint();
-        receiver.respond(url, 500);
-        String id = Webhooks.subscribe(url, List.of("order.created")).getString("id");
+        Subscribed hook = Webhooks.subscribeNewEndpoint(receiver, "order.created");
+        receiver.respond(hook.url(), 500);
         Orders.place("log-filter");
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(Webhooks.deliveries(id)).extracting(a -> a.get("status"))
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(Webhooks.deliveries(hook.id())).extracting(a -> a.get("status"))
                 .containsExactly("succeeded", "failed"));
 
-        Api.given().queryParam("status", "failed").get("/webhooks/{id}/deliveries", id).then().statusCode(200)
+        Api.given().queryParam("status", "failed").get("/webhooks/{id}/deliveries", hook.id()).then().statusCode(200)
                 .body("items.status", equalTo(List.of("failed"))).body("items.attempt", equalTo(List.of(1)));
-        Api.given().queryParam("status", "succeeded").get("/webhooks/{id}/deliveries", id).then().statusCode(200)
+        Api.given().queryParam("status", "succeeded").get("/webhooks/{id}/deliveries", hook.id()).then().statusCode(200)
                 .body("items.status", equalTo(List.of("succeeded"))).body("items.attempt", equalTo(List.of(2)));
-        Api.given().queryParam("status", "dead").get("/webhooks/{id}/deliveries", id).then().statusCode(200)
+        Api.given().queryParam("status", "dead").get("/webhooks/{id}/deliveries", hook.id()).then().statusCode(200)
                 .body("items", equalTo(List.of()));
-        Api.given().queryParam("status", "pending").get("/webhooks/{id}/deliveries", id).then().statusCode(400)
+        Api.given().queryParam("status", "pending").get("/webhooks/{id}/deliveries", hook.id()).then().statusCode(400)
                 .body("errors[0].field", equalTo("status"));
     }
 
     @Test
     void aResponseSlowerThanTheTimeoutIsAFailedAttempt() {
-        String url = receiver.newEndpoint();
-        receiver.respondSlowly(url, 200, Duration.ofMillis(2500));
-        String id = Webhooks.subscribe(url, List.of("order.created")).getString("id");
+        Subscribed hook = Webhooks.subscribeNewEndpoint(receiver, "order.created");
+        receiver.respondSlowly(hook.url(), 200, Duration.ofMillis(2500));
         Orders.place("slow");
 
-        receiver.awaitRequests(url, 2);
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(Webhooks.deliveries(id)).hasSize(2));
-        Map<String, Object> first = Webhooks.deliveries(id).get(1);
+        receiver.awaitRequests(hook.url(), 2);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(Webhooks.deliveries(hook.id())).hasSize(2));
+        Map<String, Object> first = Webhooks.deliveries(hook.id()).get(1);
         assertThat(first.get("status")).isEqualTo("failed");
         assertThat((String) first.get("error")).contains("Timed out");
         assertThat(first.get("responseStatus")).isNull();
-        assertThat(Webhooks.deliveries(id).get(0).get("status")).isEqualTo("succeeded");
+        assertThat(Webhooks.deliveries(hook.id()).get(0).get("status")).isEqualTo("succeeded");
     }
 
     @Test
     void anAlwaysFailingReceiverEndsInTheDeadLetterQueueAndAReplayDeliversItOnceItRecovers() {
-        Failing failing = failingSubscription("order.created");
+        Subscribed failing = failingSubscription("order.created");
         String url = failing.url();
         String id = failing.id();
         double parkedBefore = Metrics.value("events_dead_letters_total");
@@ -138,8 +133,8 @@ class WebhookRetryTest {
 
     @Test
     void deadLettersFilterByWebhookAndEventType() {
-        Failing created = failingSubscription("order.created");
-        Failing paid = failingSubscription("order.payment_received");
+        Subscribed created = failingSubscription("order.created");
+        Subscribed paid = failingSubscription("order.payment_received");
         Orders.pay(Orders.place("dead-filters"));
         await().atMost(PATIENCE).untilAsserted(() -> {
             assertThat(Webhooks.deadLetters(created.id())).hasSize(1);
@@ -165,7 +160,7 @@ class WebhookRetryTest {
 
     @Test
     void theFifthConsecutiveFailureDisablesTheSubscriptionAndEmitsWebhookDisabled() throws Exception {
-        Failing subscription = failingSubscription("order.*");
+        Subscribed subscription = failingSubscription("order.*");
         String failing = subscription.url();
         String id = subscription.id();
         String watcher = receiver.newEndpoint();
@@ -213,7 +208,7 @@ class WebhookRetryTest {
 
     @Test
     void disablingByHandParksPendingDeliveriesWithReasonManual() {
-        Failing failing = failingSubscription("order.created");
+        Subscribed failing = failingSubscription("order.created");
         String id = failing.id();
         Orders.place("manual");
         receiver.awaitRequests(failing.url(), 1);
@@ -227,7 +222,7 @@ class WebhookRetryTest {
 
     @Test
     void deletingASubscriptionCancelsItsRetriesAndRemovesItsDeadLetters() {
-        Failing failing = failingSubscription("order.created");
+        Subscribed failing = failingSubscription("order.created");
         String url = failing.url();
         String id = failing.id();
         // A first event exhausts its attempts (three) and is parked ...

@@ -1,21 +1,20 @@
 package dev.tidings.webhook.subscription;
 
 import dev.tidings.support.Api;
+import dev.tidings.support.ConfigOverrideProfile;
 import dev.tidings.support.Orders;
 import dev.tidings.support.WebhookReceiver;
 import dev.tidings.support.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
+import static dev.tidings.support.WebhookReceiver.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -29,19 +28,13 @@ import static org.hamcrest.Matchers.equalTo;
 @TestProfile(DeliveryTimeResolutionTest.PrivateTargetsRefused.class)
 class DeliveryTimeResolutionTest {
 
-    public static class PrivateTargetsRefused implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("events.webhooks.allow-http", "true", "events.webhooks.allow-private-targets", "false");
-        }
-
-        @Override
-        public Set<Class<?>> getEnabledAlternatives() {
-            return Set.of(SwitchingHostResolver.class);
+    public static class PrivateTargetsRefused extends ConfigOverrideProfile {
+        public PrivateTargetsRefused() {
+            super(Map.of("events.webhooks.allow-http", "true", "events.webhooks.allow-private-targets", "false"),
+                    SwitchingHostResolver.class);
         }
     }
 
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final WebhookReceiver receiver = WebhookReceiver.shared();
 
     @Inject

@@ -1,11 +1,11 @@
 package dev.tidings.webhook.subscription;
 
 import dev.tidings.support.Api;
+import dev.tidings.support.ConfigOverrideProfile;
 import dev.tidings.support.Database;
 import dev.tidings.support.Orders;
 import dev.tidings.support.WebhookReceiver;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
@@ -34,10 +34,9 @@ import static org.hamcrest.Matchers.equalTo;
 class TargetRulesAtDeliveryTest {
 
     /** Plain HTTP allowed (the test receiver speaks it), private addresses refused as in production. */
-    public static class PrivateTargetsRefused implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("events.webhooks.allow-http", "true", "events.webhooks.allow-private-targets", "false");
+    public static class PrivateTargetsRefused extends ConfigOverrideProfile {
+        public PrivateTargetsRefused() {
+            super(Map.of("events.webhooks.allow-http", "true", "events.webhooks.allow-private-targets", "false"));
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.tidings.webhook.subscription;
 
 import dev.tidings.support.Api;
+import dev.tidings.support.ConfigOverrideProfile;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,10 +17,9 @@ import static org.hamcrest.Matchers.equalTo;
 @TestProfile(TargetRulesTest.ProductionTargetRules.class)
 class TargetRulesTest {
 
-    public static class ProductionTargetRules implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("events.webhooks.allow-http", "false", "events.webhooks.allow-private-targets", "false");
+    public static class ProductionTargetRules extends ConfigOverrideProfile {
+        public ProductionTargetRules() {
+            super(Map.of("events.webhooks.allow-http", "false", "events.webhooks.allow-private-targets", "false"));
         }
     }
 
