@@ -9,5 +9,5 @@ import java.util.UUID;
  * token without which its outcome cannot be recorded.
  */
 record ClaimedDelivery(UUID id, UUID leaseToken, UUID webhookId, UUID eventId, String eventType, int version, int attemptsBefore,
-                       String url, Map<String, Integer> versions, String envelope, List<String> secrets) {
+                       String url, Integer rateLimit, Map<String, Integer> versions, String envelope, List<String> secrets) {
 }

@@ -54,20 +54,14 @@ public class DeliveryWorker {
      * holds at most this many of the pool's connections (plus one for a claim), leaving the rest to the API.
      */
     private static final int RECORDING_CONNECTIONS = 4;
-    /**
-     * A rate limit counts the requests claimed in the last second plus this margin: a request is sent a
-     * moment after its claim, and that moment varies; the margin keeps the receiver's own one-second
-     * windows within the limit as long as the variation stays below it.
-     */
-    private static final Duration RATE_WINDOW = Duration.ofMillis(1250);
 
     /** Claims of every replica take turns on this lock (two-key advisory locks do not meet the outbox's one-key ones). */
     private static final String TAKE_TURN = "select pg_advisory_xact_lock(7, 1)";
     /**
      * $1 free slots, $2 lease in seconds, $3 pending, $4 slots per subscription, $5 active, $6 the rate
      * window in seconds. For each active subscription with due deliveries, its oldest due ones, as many
-     * as it has slots left and, if it has a rate limit, as its requests of the last window leave room for;
-     * oldest first overall. Requests claimed for rate-limited subscriptions are written down for the window.
+     * as it has slots left and, if it has a rate limit, as its requests sent in the last window leave room
+     * for (the {@link SendWindow} decides for each request when it leaves); oldest first overall.
      * Equal due times go by id: a recovery's deliveries share one due time and have ids in log order.
      */
     private static final String CLAIM = """
@@ -78,26 +72,23 @@ public class DeliveryWorker {
               select webhook_id, count(*) as sent from webhook_send
               where sent_at > clock_timestamp() - make_interval(secs => $6) group by webhook_id),
             chosen as (
-              select due.id, due.webhook_id, due.next_attempt_at, s.rate_limit from webhook_subscription s
+              select due.id, due.next_attempt_at from webhook_subscription s
               left join busy on busy.webhook_id = s.id
               left join recent on recent.webhook_id = s.id
               cross join lateral (
-                select d.id, d.webhook_id, d.next_attempt_at from webhook_delivery d
+                select d.id, d.next_attempt_at from webhook_delivery d
                 where d.webhook_id = s.id and d.status = $3 and d.next_attempt_at <= now()
                 order by d.next_attempt_at, d.id
                 limit greatest(least($4 - coalesce(busy.leased, 0), coalesce(s.rate_limit - coalesce(recent.sent, 0), $4)), 0)
                 for update of d skip locked) due
               where s.status = $5
-              order by due.next_attempt_at, due.id limit $1),
-            sent as (
-              insert into webhook_send (webhook_id, sent_at)
-              select webhook_id, clock_timestamp() from chosen where rate_limit is not null)
+              order by due.next_attempt_at, due.id limit $1)
             update webhook_delivery d set next_attempt_at = now() + make_interval(secs => $2), lease_token = gen_random_uuid()
             from chosen where d.id = chosen.id returning d.id, d.lease_token""";
     private static final String FORGET_OLD_SENDS = "delete from webhook_send where sent_at < clock_timestamp() - interval '1 minute'";
     /** $2 the subscription's active status. */
     private static final String LOAD = """
-            select d.id, d.webhook_id, d.event_id, d.event_type, o.version, d.attempts, s.url, s.versions, o.envelope
+            select d.id, d.webhook_id, d.event_id, d.event_type, o.version, d.attempts, s.url, s.rate_limit, s.versions, o.envelope
             from webhook_delivery d
             join webhook_subscription s on s.id = d.webhook_id and s.status = $2
             join outbox o on o.event_id = d.event_id
@@ -111,6 +102,7 @@ public class DeliveryWorker {
     private final DeliveryLedger ledger;
     private final PinnedRepresentation representation;
     private final Deprecations deprecations;
+    private final SendWindow sendWindow;
     private final int concurrency;
     private final int perSubscription;
     private final double leaseSeconds;
@@ -125,12 +117,14 @@ public class DeliveryWorker {
     }
 
     public DeliveryWorker(Pool pool, WebhookRepository subscriptions, WebhookSender sender, DeliveryLedger ledger,
-                          PinnedRepresentation representation, Deprecations deprecations, EventsConfig config) {
+                          PinnedRepresentation representation, Deprecations deprecations, SendWindow sendWindow,
+                          EventsConfig config) {
         this.pool = pool;
         this.subscriptions = subscriptions;
         this.sender = sender;
         this.ledger = ledger;
         this.representation = representation;
+        this.sendWindow = sendWindow;
         this.deprecations = deprecations;
         this.concurrency = config.webhooks().concurrency();
         this.perSubscription = config.webhooks().concurrencyPerSubscription();
@@ -195,22 +189,28 @@ public class DeliveryWorker {
         loop.wake();
     }
 
+    /** Sends and records one delivery, or holds it back when its subscription's rate limit has no room now. */
     private Uni<Void> attempt(ClaimedDelivery delivery) {
-        PinnedRepresentation.Body body = representation.body(delivery.envelope(), delivery.eventType(), delivery.version(),
-                delivery.versions());
-        return deprecations.deprecatedAt(delivery.eventType(), body.version())
-                .chain(deprecated -> sender.send(delivery.url(), delivery.eventId().toString(), body.json(), delivery.secrets(),
-                        deprecated.map(at -> Map.of("deprecation", "@" + at.getEpochSecond())).orElse(Map.of())))
-                .chain(result -> Uni.createFrom().<Void>emitter(recorded -> outcomes.onNext(new Outcome(delivery, result, recorded))))
+        return sendWindow.admit(delivery)
+                .chain(admitted -> admitted ? sendAndRecord(delivery) : sendWindow.holdBack(delivery))
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("Recording delivery %s failed; it is attempted again when its lease ends: %s", delivery.id(), failure);
                     return null;
                 });
     }
 
+    private Uni<Void> sendAndRecord(ClaimedDelivery delivery) {
+        PinnedRepresentation.Body body = representation.body(delivery.envelope(), delivery.eventType(), delivery.version(),
+                delivery.versions());
+        return deprecations.deprecatedAt(delivery.eventType(), body.version())
+                .chain(deprecated -> sender.send(delivery.url(), delivery.eventId().toString(), body.json(), delivery.secrets(),
+                        deprecated.map(at -> Map.of("deprecation", "@" + at.getEpochSecond())).orElse(Map.of())))
+                .chain(result -> Uni.createFrom().emitter(recorded -> outcomes.onNext(new Outcome(delivery, result, recorded))));
+    }
+
     private Uni<List<ClaimedDelivery>> claim(int free) {
         Tuple arguments = Tuple.of(free, leaseSeconds, DeliveryStatus.PENDING.wireName(), perSubscription,
-                SubscriptionStatus.ACTIVE.wireName(), RATE_WINDOW.toMillis() / 1000.0);
+                SubscriptionStatus.ACTIVE.wireName(), SendWindow.seconds(SendWindow.WINDOW));
         return pool.withTransaction(c -> c.query(TAKE_TURN).execute()
                         .chain(() -> c.query(FORGET_OLD_SENDS).execute())
                         .chain(() -> c.preparedQuery(CLAIM).execute(arguments)))
@@ -230,7 +230,7 @@ public class DeliveryWorker {
                     return subscriptions.signingSecrets(webhookIds).map(secrets -> loaded.stream().map(row -> new ClaimedDelivery(
                             row.getUUID("id"), leases.get(row.getUUID("id")), row.getUUID("webhook_id"), row.getUUID("event_id"),
                             row.getString("event_type"), row.getInteger("version"), row.getInteger("attempts"), row.getString("url"),
-                            WebhookSubscription.versions(row.getJsonObject("versions")), row.getString("envelope"),
+                            row.getInteger("rate_limit"), WebhookSubscription.versions(row.getJsonObject("versions")), row.getString("envelope"),
                             secrets.getOrDefault(row.getUUID("webhook_id"), List.of()))).toList());
                 });
     }
