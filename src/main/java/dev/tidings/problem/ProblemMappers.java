@@ -8,6 +8,7 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -120,8 +121,8 @@ public class ProblemMappers {
         int depth = 0;
         while (nodes.hasNext()) {
             Path.Node node = nodes.next();
-            if (depth++ < 2 && (node.getKind() == jakarta.validation.ElementKind.METHOD
-                    || node.getKind() == jakarta.validation.ElementKind.PARAMETER)) {
+            if (depth++ < 2 && (node.getKind() == ElementKind.METHOD
+                    || node.getKind() == ElementKind.PARAMETER)) {
                 continue;
             }
             if (node.getIndex() != null) {

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.oneOf;
 
 /** Schemas and type names that could hang, overflow or never be published are refused at the door (CONTRACT §14). */
 @QuarkusTest
@@ -49,7 +50,7 @@ class HostileSchemaTest {
                 .statusCode(400).contentType("application/problem+json").body("errors.field", hasItem("eventType"));
         String longest = "r".repeat(242) + ".happened";
         Api.given().body(Map.of("eventType", longest, "schema", Map.of("type", "object"))).post("/event-types").then()
-                .statusCode(org.hamcrest.Matchers.oneOf(201, 409));
+                .statusCode(oneOf(201, 409));
     }
 
     @Test

@@ -1,10 +1,12 @@
 package dev.tidings.support;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -68,7 +70,7 @@ public final class SseClient implements AutoCloseable {
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
         }
-        socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
         socket.setSoTimeout(30_000); // the status line and headers come at once; frames may take their time
 
         OutputStream out = socket.getOutputStream();
@@ -77,7 +79,7 @@ public final class SseClient implements AutoCloseable {
         requestHeaders.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
         out.write(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
         out.flush();
-        InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
+        InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
         String statusLine = line(in);
         int status = Integer.parseInt(statusLine.split(" ")[1]);
         Map<String, String> headers = new LinkedHashMap<>();

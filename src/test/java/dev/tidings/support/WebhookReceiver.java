@@ -7,8 +7,10 @@ import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 
 import static org.awaitility.Awaitility.await;
 
@@ -75,7 +78,7 @@ public final class WebhookReceiver implements AutoCloseable {
             try {
                 shared = start();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
         return shared;
@@ -120,7 +123,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** Every request to {@code url} fails with 500 until told otherwise. */
     public void alwaysFail(String url) {
-        respond(url, java.util.stream.IntStream.generate(() -> 500).limit(1000).toArray());
+        respond(url, IntStream.generate(() -> 500).limit(1000).toArray());
     }
 
     public void recover(String url) {
@@ -175,7 +178,7 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     private static String path(String url) {
-        return java.net.URI.create(url).getPath();
+        return URI.create(url).getPath();
     }
 
     @Override
