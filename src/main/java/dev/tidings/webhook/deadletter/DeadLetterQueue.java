@@ -35,16 +35,22 @@ public class DeadLetterQueue {
     /** Other replicas park and replay too: how often the gauge is read again from the table. */
     private static final String GAUGE_REFRESH = "10s";
 
-    private static final String PENDING_OF_SUBSCRIPTION = "select id from webhook_delivery where webhook_id = $1 and status = $2";
-    /** $1 deliveries, $2 reason, $3 pending, $4 dead. */
-    private static final String PARK = """
-            with parked as (
-              update webhook_delivery set status = $4, next_attempt_at = null
-              where id = any($1) and status = $3
+    /** The end of both parking statements: the parked deliveries ($2 the reason) enter the queue. */
+    private static final String INTO_QUEUE = """
               returning id, webhook_id, event_id, event_type, attempts, last_response_status, last_error)
             insert into dead_letter (id, webhook_id, event_id, event_type, reason, attempts, last_response_status, last_error, dead_at)
             select id, webhook_id, event_id, event_type, $2, attempts, last_response_status, last_error, now() from parked
             returning id, webhook_id, event_id, event_type, reason""";
+    /** $1 the delivery, $2 reason, $3 pending, $4 dead. */
+    private static final String PARK_DELIVERY = """
+            with parked as (
+              update webhook_delivery set status = $4, next_attempt_at = null where id = $1 and status = $3
+            """ + INTO_QUEUE;
+    /** $1 the subscription, $2 reason, $3 pending, $4 dead: one statement, however many are pending. */
+    private static final String PARK_PENDING = """
+            with parked as (
+              update webhook_delivery set status = $4, next_attempt_at = null where webhook_id = $1 and status = $3
+            """ + INTO_QUEUE;
     /** The last attempt of a parked delivery reads 'dead', with no next attempt. */
     private static final String LAST_ATTEMPT_DEAD = """
             update webhook_attempt set status = $2, next_attempt_at = null where id in (
@@ -93,22 +99,17 @@ public class DeadLetterQueue {
 
     /** Parks one delivery if it is still pending; call {@link #announce} after the transaction commits. */
     public Uni<List<Parked>> parkDelivery(SqlConnection connection, UUID deliveryId, DeadLetterReason reason) {
-        return park(connection, new UUID[] {deliveryId}, reason);
+        return park(connection, PARK_DELIVERY, deliveryId, reason);
     }
 
     /** Parks every pending delivery of a subscription. */
     public Uni<List<Parked>> parkPending(SqlConnection connection, UUID webhookId, DeadLetterReason reason) {
-        return connection.preparedQuery(PENDING_OF_SUBSCRIPTION).execute(Tuple.of(webhookId, DeliveryStatus.PENDING.wireName()))
-                .chain(rows -> {
-                    List<UUID> ids = new ArrayList<>(rows.size());
-                    rows.forEach(row -> ids.add(row.getUUID("id")));
-                    return ids.isEmpty() ? Uni.createFrom().item(List.<Parked>of()) : park(connection, ids.toArray(UUID[]::new), reason);
-                });
+        return park(connection, PARK_PENDING, webhookId, reason);
     }
 
-    private Uni<List<Parked>> park(SqlConnection connection, UUID[] deliveryIds, DeadLetterReason reason) {
-        return connection.preparedQuery(PARK)
-                .execute(Tuple.of(deliveryIds, reason.wireName(), DeliveryStatus.PENDING.wireName(), DeliveryStatus.DEAD.wireName()))
+    private Uni<List<Parked>> park(SqlConnection connection, String statement, UUID id, DeadLetterReason reason) {
+        return connection.preparedQuery(statement)
+                .execute(Tuple.of(id, reason.wireName(), DeliveryStatus.PENDING.wireName(), DeliveryStatus.DEAD.wireName()))
                 .chain(rows -> {
                     List<Parked> parked = new ArrayList<>(rows.size());
                     rows.forEach(row -> parked.add(new Parked(row.getUUID("id"), row.getUUID("webhook_id"), row.getUUID("event_id"),

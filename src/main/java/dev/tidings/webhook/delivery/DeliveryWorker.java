@@ -194,7 +194,7 @@ public class DeliveryWorker {
         return sendWindow.admit(delivery)
                 .chain(admitted -> admitted ? sendAndRecord(delivery) : sendWindow.holdBack(delivery))
                 .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf("Recording delivery %s failed; it is attempted again when its lease ends: %s", delivery.id(), failure);
+                    LOG.warnf("Delivery %s was not attempted or not recorded; it is attempted again when its lease ends: %s", delivery.id(), failure);
                     return null;
                 });
     }
