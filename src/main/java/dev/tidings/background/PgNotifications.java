@@ -1,5 +1,6 @@
 package dev.tidings.background;
 
+import jakarta.inject.Inject;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -32,14 +33,11 @@ public class PgNotifications {
     /** Listeners poll in the meantime, so trying again every second is enough after a database restart. */
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
 
-    private final Pool pool;
+    @Inject
+    Pool pool;
     private final Map<String, List<Runnable>> listeners = new ConcurrentHashMap<>();
     private volatile SqlConnection connection;
     private volatile boolean closed;
-
-    public PgNotifications(Pool pool) {
-        this.pool = pool;
-    }
 
     /** Calls {@code listener} on every notification on {@code channel}; register before startup ends. */
     public void listen(String channel, Runnable listener) {

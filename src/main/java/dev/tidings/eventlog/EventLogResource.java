@@ -1,5 +1,6 @@
 package dev.tidings.eventlog;
 
+import jakarta.inject.Inject;
 import dev.tidings.event.EventEnvelope;
 import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
@@ -29,13 +30,10 @@ import java.util.UUID;
 @Tag(name = "Event log")
 public class EventLogResource {
 
-    private final EventLog log;
-    private final EventPublishing publishing;
-
-    public EventLogResource(EventLog log, EventPublishing publishing) {
-        this.log = log;
-        this.publishing = publishing;
-    }
+    @Inject
+    EventLog log;
+    @Inject
+    EventPublishing publishing;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)

@@ -1,5 +1,6 @@
 package dev.tidings.order;
 
+import jakarta.inject.Inject;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tidings.event.BuiltInEventType;
@@ -20,11 +21,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class OrderEvents {
 
-    private final ObjectMapper json;
-
-    public OrderEvents(ObjectMapper json) {
-        this.json = json;
-    }
+    @Inject
+    ObjectMapper json;
 
     @RegisterForReflection
     public record Totals(int itemCount, int quantity, BigDecimal amount) {

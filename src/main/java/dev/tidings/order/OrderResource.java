@@ -1,5 +1,6 @@
 package dev.tidings.order;
 
+import jakarta.inject.Inject;
 import dev.tidings.event.TypeFilter;
 import dev.tidings.event.WireNamed;
 import dev.tidings.eventlog.EventLog;
@@ -33,13 +34,10 @@ import java.util.UUID;
 @Tag(name = "Orders")
 public class OrderResource {
 
-    private final OrderService orders;
-    private final EventLog log;
-
-    public OrderResource(OrderService orders, EventLog log) {
-        this.orders = orders;
-        this.log = log;
-    }
+    @Inject
+    OrderService orders;
+    @Inject
+    EventLog log;
 
     @POST
     @Operation(summary = "Place an order", description = "Emits order.created.")

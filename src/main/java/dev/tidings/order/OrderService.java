@@ -1,5 +1,6 @@
 package dev.tidings.order;
 
+import jakarta.inject.Inject;
 import dev.tidings.outbox.EventDraft;
 import dev.tidings.outbox.Outbox;
 import dev.tidings.problem.InvalidRequest;
@@ -24,13 +25,10 @@ import java.util.function.Function;
 @ApplicationScoped
 public class OrderService {
 
-    private final Outbox outbox;
-    private final OrderEvents events;
-
-    public OrderService(Outbox outbox, OrderEvents events) {
-        this.outbox = outbox;
-        this.events = events;
-    }
+    @Inject
+    Outbox outbox;
+    @Inject
+    OrderEvents events;
 
     @WithTransaction
     public Uni<Order> placeOrder(OrderRequests.PlaceOrder request) {

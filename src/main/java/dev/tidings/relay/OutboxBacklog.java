@@ -1,5 +1,6 @@
 package dev.tidings.relay;
 
+import jakarta.inject.Inject;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -28,14 +29,11 @@ public class OutboxBacklog {
 
     private static final String BACKLOG = "select count(*) as rows, min(occurred_at) as oldest from outbox where sequence is null";
 
-    private final Pool pool;
-    private final RelayMetrics metrics;
+    @Inject
+    Pool pool;
+    @Inject
+    RelayMetrics metrics;
     private volatile Cancellable ticks;
-
-    public OutboxBacklog(Pool pool, RelayMetrics metrics) {
-        this.pool = pool;
-        this.metrics = metrics;
-    }
 
     void start(@Observes StartupEvent startup) {
         // A tick that comes while a measurement still runs is dropped: measurements never pile up.

@@ -1,5 +1,6 @@
 package dev.tidings.schema;
 
+import jakarta.inject.Inject;
 import dev.tidings.event.BuiltInEventType;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -19,13 +20,10 @@ public class BuiltInTypeSeeder {
 
     private static final Logger LOG = Logger.getLogger(BuiltInTypeSeeder.class);
 
-    private final Pool pool;
-    private final EventTypeCatalogue catalogue;
-
-    public BuiltInTypeSeeder(Pool pool, EventTypeCatalogue catalogue) {
-        this.pool = pool;
-        this.catalogue = catalogue;
-    }
+    @Inject
+    Pool pool;
+    @Inject
+    EventTypeCatalogue catalogue;
 
     void seed(@Observes StartupEvent startup) {
         Uni.join().all(Arrays.stream(BuiltInEventType.values()).map(this::seed).toList()).andCollectFailures()

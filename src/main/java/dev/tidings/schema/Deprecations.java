@@ -1,5 +1,6 @@
 package dev.tidings.schema;
 
+import jakarta.inject.Inject;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,15 +19,12 @@ public class Deprecations {
 
     static final Duration FRESHNESS = Duration.ofSeconds(5);
 
-    private final EventTypeCatalogue catalogue;
+    @Inject
+    EventTypeCatalogue catalogue;
     /** One entry per type version ever asked about: bounded by the catalogue's size. */
     private final Map<TypeVersion, Cached> cache = new ConcurrentHashMap<>();
 
     private record Cached(Optional<Instant> at, Instant readAt) {
-    }
-
-    public Deprecations(EventTypeCatalogue catalogue) {
-        this.catalogue = catalogue;
     }
 
     public Uni<Optional<Instant>> deprecatedAt(String eventType, int version) {

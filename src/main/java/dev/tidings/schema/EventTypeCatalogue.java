@@ -1,5 +1,6 @@
 package dev.tidings.schema;
 
+import jakarta.inject.Inject;
 import dev.tidings.event.BuiltInEventType;
 import dev.tidings.problem.Conflict;
 import dev.tidings.problem.ResourceNotFound;
@@ -53,11 +54,8 @@ public class EventTypeCatalogue {
     private static final String PAGE = VIEW + " where ($1::varchar is null or t.name > $1) group by t.name order by t.name limit $2";
     private static final String ONE = VIEW + " where t.name = $1 group by t.name";
 
-    private final Pool pool;
-
-    public EventTypeCatalogue(Pool pool) {
-        this.pool = pool;
-    }
+    @Inject
+    Pool pool;
 
     /** Writes a type and its first version; answers false (and writes nothing) when the name is taken. */
     Uni<Boolean> insertType(SqlClient client, String eventType, String description, boolean builtIn) {

@@ -1,5 +1,6 @@
 package dev.tidings.schema;
 
+import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
@@ -36,11 +37,8 @@ public class EventTypeResource {
 
     static final String SCHEMA_MEDIA_TYPE = "application/schema+json";
 
-    private final EventTypeRegistry registry;
-
-    public EventTypeResource(EventTypeRegistry registry) {
-        this.registry = registry;
-    }
+    @Inject
+    EventTypeRegistry registry;
 
     @RegisterForReflection
     public record NewEventType(@NotBlank @Size(max = 255) String eventType, @Size(max = 1000) String description,

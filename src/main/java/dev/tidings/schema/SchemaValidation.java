@@ -1,5 +1,6 @@
 package dev.tidings.schema;
 
+import jakarta.inject.Inject;
 import dev.tidings.problem.Problem;
 import dev.tidings.problem.SchemaBudgetExceeded;
 import dev.tidings.problem.SchemaViolation;
@@ -38,21 +39,18 @@ public class SchemaValidation {
     private record Compiled(Validator validator, List<Pattern> patterns) {
     }
 
-    private final EventTypeCatalogue catalogue;
-    private final SchemaCompiler compiler;
-    private final Vertx vertx;
+    @Inject
+    EventTypeCatalogue catalogue;
+    @Inject
+    SchemaCompiler compiler;
+    @Inject
+    Vertx vertx;
     private final Map<TypeVersion, Compiled> validators = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<TypeVersion, Compiled> eldest) {
             return size() > CACHED_VALIDATORS;
         }
     };
-
-    public SchemaValidation(EventTypeCatalogue catalogue, SchemaCompiler compiler, Vertx vertx) {
-        this.catalogue = catalogue;
-        this.compiler = compiler;
-        this.vertx = vertx;
-    }
 
     /**
      * Validates on the caller's thread: for the built-in types, whose schemas ship with the service, inside

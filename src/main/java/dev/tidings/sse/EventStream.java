@@ -1,5 +1,6 @@
 package dev.tidings.sse;
 
+import jakarta.inject.Inject;
 import dev.tidings.event.TypeFilter;
 import dev.tidings.eventlog.EventLog;
 import dev.tidings.eventlog.LogEntry;
@@ -19,13 +20,10 @@ public class EventStream {
 
     private static final int REPLAY_PAGE = 500;
 
-    private final EventLog log;
-    private final LiveFeed feed;
-
-    public EventStream(EventLog log, LiveFeed feed) {
-        this.log = log;
-        this.feed = feed;
-    }
+    @Inject
+    EventLog log;
+    @Inject
+    LiveFeed feed;
 
     /** This instance's heartbeat, which ends with the streams when the instance shuts down. */
     public Multi<Long> heartbeats() {

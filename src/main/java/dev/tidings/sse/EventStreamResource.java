@@ -1,5 +1,6 @@
 package dev.tidings.sse;
 
+import jakarta.inject.Inject;
 import dev.tidings.eventlog.LogEntry;
 import dev.tidings.paging.PageParameters;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -17,7 +18,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseHeader;
 
-
 /** The Server-Sent Events stream (CONTRACT §8). */
 @Path("/events/stream")
 @Tag(name = "Event stream")
@@ -25,15 +25,12 @@ public class EventStreamResource {
 
     private static final long RECONNECT_MILLIS = 3000;
 
-    private final EventStream stream;
-    private final StreamQuota quota;
-    private final SecurityIdentity caller;
-
-    public EventStreamResource(EventStream stream, StreamQuota quota, SecurityIdentity caller) {
-        this.stream = stream;
-        this.quota = quota;
-        this.caller = caller;
-    }
+    @Inject
+    EventStream stream;
+    @Inject
+    StreamQuota quota;
+    @Inject
+    SecurityIdentity caller;
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)

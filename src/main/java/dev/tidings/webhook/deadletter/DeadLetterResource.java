@@ -1,5 +1,6 @@
 package dev.tidings.webhook.deadletter;
 
+import jakarta.inject.Inject;
 import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -25,11 +26,8 @@ import java.util.UUID;
 @Tag(name = "Dead letters")
 public class DeadLetterResource {
 
-    private final DeadLetterQueue queue;
-
-    public DeadLetterResource(DeadLetterQueue queue) {
-        this.queue = queue;
-    }
+    @Inject
+    DeadLetterQueue queue;
 
     @RegisterForReflection
     public record ReplayFilter(UUID webhookId, String eventType) {

@@ -1,5 +1,6 @@
 package dev.tidings.webhook.delivery;
 
+import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tidings.event.BuiltInEventType;
@@ -47,17 +48,14 @@ public class DeliveryFanout {
             from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[]) as t(id, webhook_id, event_id, event_type)
             on conflict (webhook_id, event_id) do nothing""";
 
-    private final Pool pool;
-    private final WebhookRepository subscriptions;
-    private final DeliveryWorker worker;
-    private final ObjectMapper json;
-
-    public DeliveryFanout(Pool pool, WebhookRepository subscriptions, DeliveryWorker worker, ObjectMapper json) {
-        this.pool = pool;
-        this.subscriptions = subscriptions;
-        this.worker = worker;
-        this.json = json;
-    }
+    @Inject
+    Pool pool;
+    @Inject
+    WebhookRepository subscriptions;
+    @Inject
+    DeliveryWorker worker;
+    @Inject
+    ObjectMapper json;
 
     /** Acknowledged (and its offsets committed) only once the deliveries are stored; retried while the database is away. */
     @Incoming(CHANNEL)

@@ -1,5 +1,6 @@
 package dev.tidings.webhook.delivery;
 
+import jakarta.inject.Inject;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.tidings.event.Timestamps;
@@ -30,11 +31,8 @@ public class DeliveryLog {
               and ($3::uuid is null or (attempted_at, id) < (select attempted_at, id from webhook_attempt where id = $3))
             order by attempted_at desc, id desc limit $4""";
 
-    private final Pool pool;
-
-    public DeliveryLog(Pool pool) {
-        this.pool = pool;
-    }
+    @Inject
+    Pool pool;
 
     @RegisterForReflection
     @JsonPropertyOrder({"deliveryId", "eventId", "eventType", "attempt", "status", "responseStatus", "durationMs", "error",

@@ -1,5 +1,6 @@
 package dev.tidings.webhook.delivery;
 
+import jakarta.inject.Inject;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,13 +17,10 @@ import java.util.Map;
 @ApplicationScoped
 public class PinnedRepresentation {
 
-    private final ObjectMapper json;
-    private final EventVersions versions;
-
-    public PinnedRepresentation(ObjectMapper json, EventVersions versions) {
-        this.json = json;
-        this.versions = versions;
-    }
+    @Inject
+    ObjectMapper json;
+    @Inject
+    EventVersions versions;
 
     /** What is sent: the body and the version it carries. */
     public record Body(String json, int version) {

@@ -1,5 +1,6 @@
 package dev.tidings.webhook.delivery;
 
+import jakarta.inject.Inject;
 import dev.tidings.event.BuiltInEventType;
 import dev.tidings.event.TypeFilter;
 import dev.tidings.problem.Conflict;
@@ -63,15 +64,12 @@ public class Recovery {
               next_attempt_at = excluded.next_attempt_at, last_response_status = null, last_error = null,
               lease_token = null, created_at = excluded.created_at""";
 
-    private final Pool pool;
-    private final DeliveryWorker worker;
-    private final DeadLetterQueue deadLetters;
-
-    public Recovery(Pool pool, DeliveryWorker worker, DeadLetterQueue deadLetters) {
-        this.pool = pool;
-        this.worker = worker;
-        this.deadLetters = deadLetters;
-    }
+    @Inject
+    Pool pool;
+    @Inject
+    DeliveryWorker worker;
+    @Inject
+    DeadLetterQueue deadLetters;
 
     /** One recovery in progress: its fixed bounds and what it did so far. */
     private static final class Run {

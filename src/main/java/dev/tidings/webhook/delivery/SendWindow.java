@@ -1,5 +1,6 @@
 package dev.tidings.webhook.delivery;
 
+import jakarta.inject.Inject;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -34,11 +35,8 @@ public class SendWindow {
             update webhook_delivery set next_attempt_at = clock_timestamp() + make_interval(secs => $3), lease_token = null
             where id = $1 and lease_token = $2""";
 
-    private final Pool pool;
-
-    public SendWindow(Pool pool) {
-        this.pool = pool;
-    }
+    @Inject
+    Pool pool;
 
     /** Whether this delivery's request may leave now; always for a subscription without a limit. */
     Uni<Boolean> admit(ClaimedDelivery delivery) {

@@ -1,5 +1,6 @@
 package dev.tidings.webhook.delivery;
 
+import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tidings.event.BuiltInEventType;
 import dev.tidings.event.EventEnvelope;
@@ -26,20 +27,16 @@ public class TestPing {
     private static final Logger LOG = Logger.getLogger(TestPing.class);
     private static final BuiltInEventType TYPE = BuiltInEventType.WEBHOOK_TEST;
 
-    private final WebhookRepository subscriptions;
-    private final WebhookSender sender;
-    private final DeliveryLedger ledger;
-    private final Outbox outbox;
-    private final ObjectMapper json;
-
-    public TestPing(WebhookRepository subscriptions, WebhookSender sender, DeliveryLedger ledger, Outbox outbox,
-                    ObjectMapper json) {
-        this.subscriptions = subscriptions;
-        this.sender = sender;
-        this.ledger = ledger;
-        this.outbox = outbox;
-        this.json = json;
-    }
+    @Inject
+    WebhookRepository subscriptions;
+    @Inject
+    WebhookSender sender;
+    @Inject
+    DeliveryLedger ledger;
+    @Inject
+    Outbox outbox;
+    @Inject
+    ObjectMapper json;
 
     @RegisterForReflection
     record Ping(UUID webhookId, String message) {

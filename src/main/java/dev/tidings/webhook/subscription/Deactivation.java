@@ -1,5 +1,6 @@
 package dev.tidings.webhook.subscription;
 
+import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tidings.event.BuiltInEventType;
 import dev.tidings.event.Timestamps;
@@ -31,15 +32,12 @@ public class Deactivation {
             update webhook_subscription set status = $2, updated_at = now()
             where id = $1 and status = $3 returning url, consecutive_failures, updated_at""";
 
-    private final DeadLetterQueue deadLetters;
-    private final Outbox outbox;
-    private final ObjectMapper json;
-
-    public Deactivation(DeadLetterQueue deadLetters, Outbox outbox, ObjectMapper json) {
-        this.deadLetters = deadLetters;
-        this.outbox = outbox;
-        this.json = json;
-    }
+    @Inject
+    DeadLetterQueue deadLetters;
+    @Inject
+    Outbox outbox;
+    @Inject
+    ObjectMapper json;
 
     @RegisterForReflection
     record Disabled(UUID webhookId, String url, String reason, int consecutiveFailures, String disabledAt) {

@@ -1,5 +1,6 @@
 package dev.tidings.webhook.subscription;
 
+import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tidings.event.EventType;
 import dev.tidings.event.TypeFilter;
@@ -18,13 +19,10 @@ import java.util.Map;
 @ApplicationScoped
 public class SubscriptionRules {
 
-    private final TargetResolver targets;
-    private final EventTypeCatalogue catalogue;
-
-    public SubscriptionRules(TargetResolver targets, EventTypeCatalogue catalogue) {
-        this.targets = targets;
-        this.catalogue = catalogue;
-    }
+    @Inject
+    TargetResolver targets;
+    @Inject
+    EventTypeCatalogue catalogue;
 
     /** The URL rules, with its host resolved: 400 naming {@code url} when refused. */
     Uni<Void> checkUrl(String url) {

@@ -1,5 +1,6 @@
 package dev.tidings.webhook.subscription;
 
+import jakarta.inject.Inject;
 import dev.tidings.webhook.SubscriptionStatus;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -28,11 +29,8 @@ public class WebhookRepository {
     /** Creations take turns (two-key advisory lock), so a count followed by an insert cannot overshoot a quota. */
     private static final String CREATIONS_TAKE_TURNS = "select pg_advisory_xact_lock(7, 2)";
 
-    private final Pool pool;
-
-    public WebhookRepository(Pool pool) {
-        this.pool = pool;
-    }
+    @Inject
+    Pool pool;
 
     Uni<Void> insert(SqlConnection connection, WebhookSubscription s, String secret) {
         OffsetDateTime now = s.createdAt().atOffset(ZoneOffset.UTC);

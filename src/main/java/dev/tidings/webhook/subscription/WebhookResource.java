@@ -1,5 +1,6 @@
 package dev.tidings.webhook.subscription;
 
+import jakarta.inject.Inject;
 import dev.tidings.event.Timestamps;
 import dev.tidings.event.WireNamed;
 import dev.tidings.paging.Page;
@@ -38,17 +39,14 @@ import java.util.UUID;
 @Tag(name = "Webhooks")
 public class WebhookResource {
 
-    private final WebhookService webhooks;
-    private final DeliveryLog deliveryLog;
-    private final TestPing testPing;
-    private final Recovery recovery;
-
-    public WebhookResource(WebhookService webhooks, DeliveryLog deliveryLog, TestPing testPing, Recovery recovery) {
-        this.webhooks = webhooks;
-        this.deliveryLog = deliveryLog;
-        this.testPing = testPing;
-        this.recovery = recovery;
-    }
+    @Inject
+    WebhookService webhooks;
+    @Inject
+    DeliveryLog deliveryLog;
+    @Inject
+    TestPing testPing;
+    @Inject
+    Recovery recovery;
 
     @POST
     @Operation(summary = "Subscribe a URL to event types", description = "Answers the signing secret, shown here and on rotation only.")
