@@ -1,5 +1,7 @@
 package dev.tidings.auth;
 
+import dev.tidings.account.AccountKeyLookup;
+import dev.tidings.account.AccountKeys;
 import dev.tidings.config.EventsConfig;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
@@ -14,15 +16,26 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 
-/** Accepts a key that equals one of {@code events.auth.api-keys}, compared in constant time. */
+/**
+ * Accepts an operator key (one of {@code events.auth.api-keys}, compared in constant time) or an
+ * account key ({@code tdk_…}, found by its digest). The identity says which: {@link #OPERATOR} or the
+ * {@link #ACCOUNT} it belongs to.
+ */
 @ApplicationScoped
 public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyCredential> {
 
-    private final List<byte[]> keys;
+    /** Attribute set (to true) on an operator key's identity. */
+    public static final String OPERATOR = "tidings.operator";
+    /** Attribute holding an account key's account id. */
+    public static final String ACCOUNT = "tidings.account";
 
-    public ApiKeyIdentityProvider(EventsConfig config) {
-        this.keys = config.auth().apiKeys().stream().map(String::trim).filter(k -> !k.isEmpty())
+    private final List<byte[]> operatorKeys;
+    private final AccountKeyLookup accountKeys;
+
+    public ApiKeyIdentityProvider(EventsConfig config, AccountKeyLookup accountKeys) {
+        this.operatorKeys = config.auth().apiKeys().stream().map(String::trim).filter(k -> !k.isEmpty())
                 .map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+        this.accountKeys = accountKeys;
     }
 
     @Override
@@ -32,11 +45,18 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyCredential
 
     @Override
     public Uni<SecurityIdentity> authenticate(ApiKeyCredential credential, AuthenticationRequestContext context) {
+        if (AccountKeys.looksLikeAccountKey(credential.key())) {
+            return accountKeys.ownerOf(credential.key()).map(owner -> owner
+                    .map(o -> (SecurityIdentity) QuarkusSecurityIdentity.builder()
+                            .setPrincipal(new QuarkusPrincipal("account-key-" + o.keyId()))
+                            .addAttribute(ACCOUNT, o.account()).build())
+                    .orElseThrow(() -> new AuthenticationFailedException("Unknown account key")));
+        }
         byte[] presented = credential.key().getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < keys.size(); i++) {
-            if (MessageDigest.isEqual(keys.get(i), presented)) {
+        for (int i = 0; i < operatorKeys.size(); i++) {
+            if (MessageDigest.isEqual(operatorKeys.get(i), presented)) {
                 return Uni.createFrom().item(QuarkusSecurityIdentity.builder()
-                        .setPrincipal(new QuarkusPrincipal("api-key-" + (i + 1))).build());
+                        .setPrincipal(new QuarkusPrincipal("api-key-" + (i + 1))).addAttribute(OPERATOR, true).build());
             }
         }
         return Uni.createFrom().failure(new AuthenticationFailedException("Unknown API key"));

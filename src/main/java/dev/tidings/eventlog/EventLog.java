@@ -1,5 +1,6 @@
 package dev.tidings.eventlog;
 
+import dev.tidings.account.Scope;
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.TypeFilter;
 import dev.tidings.paging.Page;
@@ -23,26 +24,31 @@ import java.util.UUID;
 public class EventLog {
 
     /**
-     * Events after $1 of the types $2, at most $3, oldest first, cut where they add up to $4 bytes: a row
+     * Events after $1 of the types $2 and of the account $5 (null: all), at most $3, oldest first, cut
+     * where they add up to $4 bytes: a row
      * is returned while the rows before it stay under the budget, so the first row always comes and at
      * most one row past the budget tells that more exist.
      */
     private static final String AFTER = """
-            select sequence, event_type, envelope, bytes_before + octet_length(envelope) <= $4 as fits from (
-              select sequence, event_type, envelope,
+            select sequence, event_type, envelope, account_id, bytes_before + octet_length(envelope) <= $4 as fits from (
+              select sequence, event_type, envelope, account_id,
                 sum(octet_length(envelope)) over (order by sequence) - octet_length(envelope) as bytes_before
               from outbox where sequence is not null and sequence > $1 and event_type like any($2)
+                and ($5::uuid is null or account_id = $5)
               order by sequence limit $3) page
             where bytes_before < $4 order by sequence""";
-    /** The same for one subject ($5, an order's history), which has an index of its own. */
+    /** The same for one subject ($6, an order's history), which has an index of its own. */
     private static final String AFTER_FOR_SUBJECT = """
-            select sequence, event_type, envelope, bytes_before + octet_length(envelope) <= $4 as fits from (
-              select sequence, event_type, envelope,
+            select sequence, event_type, envelope, account_id, bytes_before + octet_length(envelope) <= $4 as fits from (
+              select sequence, event_type, envelope, account_id,
                 sum(octet_length(envelope)) over (order by sequence) - octet_length(envelope) as bytes_before
-              from outbox where sequence is not null and sequence > $1 and event_type like any($2) and subject = $5
+              from outbox where sequence is not null and sequence > $1 and event_type like any($2)
+                and ($5::uuid is null or account_id = $5) and subject = $6
               order by sequence limit $3) page
             where bytes_before < $4 order by sequence""";
-    private static final String BY_EVENT_ID = "select sequence, event_type, envelope from outbox where sequence is not null and event_id = $1";
+    private static final String BY_EVENT_ID = """
+            select sequence, event_type, envelope, account_id from outbox
+            where sequence is not null and event_id = $1 and ($2::uuid is null or account_id = $2)""";
     private static final String HEAD = "select coalesce(max(sequence), 0) from outbox";
 
     /** Events read at once, and whether the log holds more after them. */
@@ -58,17 +64,18 @@ public class EventLog {
     }
 
     /** A page of events after {@code afterSequence}, matching the filters, oldest first, bounded in items and bytes. */
-    public Uni<Page<LogEntry>> page(TypeFilter types, String subject, long afterSequence, int limit) {
-        return after(types, subject, afterSequence, limit).map(slice -> new Page<>(slice.entries(), slice.more()
+    public Uni<Page<LogEntry>> page(Scope scope, TypeFilter types, String subject, long afterSequence, int limit) {
+        return after(scope, types, subject, afterSequence, limit).map(slice -> new Page<>(slice.entries(), slice.more()
                 ? Long.toString(slice.entries().get(slice.entries().size() - 1).sequence()) : null));
     }
 
     /**
-     * Up to {@code limit} events after {@code afterSequence} of the given types, of one subject unless it is
-     * null, oldest first, no more than {@code events.limits.page-bytes} of envelopes (but at least one).
+     * Up to {@code limit} events of the scope after {@code afterSequence} of the given types, of one subject
+     * unless it is null, oldest first, no more than {@code events.limits.page-bytes} of envelopes (but at least one).
      */
-    public Uni<Slice> after(TypeFilter types, String subject, long afterSequence, int limit) {
-        Tuple arguments = Tuple.of(afterSequence, types.likePatterns().toArray(String[]::new), limit + 1, pageBytes);
+    public Uni<Slice> after(Scope scope, TypeFilter types, String subject, long afterSequence, int limit) {
+        Tuple arguments = Tuple.of(afterSequence, types.likePatterns().toArray(String[]::new), limit + 1, pageBytes)
+                .addUUID(scope.filter());
         if (subject != null) {
             arguments.addString(subject);
         }
@@ -88,8 +95,8 @@ public class EventLog {
         return new Slice(kept, false);
     }
 
-    public Uni<LogEntry> find(UUID eventId) {
-        return pool.preparedQuery(BY_EVENT_ID).execute(Tuple.of(eventId))
+    public Uni<LogEntry> find(Scope scope, UUID eventId) {
+        return pool.preparedQuery(BY_EVENT_ID).execute(Tuple.of(eventId, scope.filter()))
                 .map(rows -> rows.iterator().hasNext() ? entry(rows.iterator().next()) : null);
     }
 
@@ -99,6 +106,6 @@ public class EventLog {
     }
 
     private static LogEntry entry(Row row) {
-        return new LogEntry(row.getLong("sequence"), row.getString("envelope"), row.getString("event_type"));
+        return new LogEntry(row.getLong("sequence"), row.getString("envelope"), row.getString("event_type"), row.getUUID("account_id"));
     }
 }

@@ -1,6 +1,8 @@
 package dev.tidings.eventlog;
 
 import jakarta.inject.Inject;
+import dev.tidings.account.CurrentCaller;
+import dev.tidings.account.Scope;
 import dev.tidings.event.EventEnvelope;
 import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
@@ -34,6 +36,8 @@ public class EventLogResource {
     EventLog log;
     @Inject
     EventPublishing publishing;
+    @Inject
+    CurrentCaller caller;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -41,7 +45,7 @@ public class EventLogResource {
             + "type or data that fails the schema; a deprecated version is accepted with a Deprecation header (RFC 9745).")
     @APIResponse(responseCode = "202", content = @Content(schema = @Schema(implementation = EventEnvelope.class)))
     public Uni<RestResponse<EventEnvelope>> publish(@NotNull EventPublishing.PublishEvent request) {
-        return publishing.publish(request).map(published -> {
+        return publishing.publish(caller.get().owner(), request).map(published -> {
             RestResponse.ResponseBuilder<EventEnvelope> response = RestResponse.ResponseBuilder
                     .<EventEnvelope>create(RestResponse.Status.ACCEPTED).entity(published.envelope());
             published.deprecatedAt().ifPresent(at -> response.header("Deprecation", "@" + at.getEpochSecond()));
@@ -50,10 +54,13 @@ public class EventLogResource {
     }
 
     @GET
-    @Operation(summary = "Read the event log", description = "Ordered by sequence; 'after' takes any sequence, 'next' is the last item's.")
+    @Operation(summary = "Read the event log", description = "Ordered by sequence; 'after' takes any sequence, 'next' is the last item's. "
+            + "An account key reads its account's events only; operators may name one with 'account'.")
     public Uni<Page<LogEntry>> list(@QueryParam("types") String types, @QueryParam("subject") String subject,
-                                    @QueryParam("after") String after, @QueryParam("limit") String limit) {
-        return log.page(PageParameters.types(types, "types"), subject == null || subject.isBlank() ? null : subject,
+                                    @QueryParam("after") String after, @QueryParam("limit") String limit,
+                                    @QueryParam("account") String account) {
+        Scope scope = caller.get().scopeNaming(PageParameters.optionalId(account, "account", "must be an account id"));
+        return log.page(scope, PageParameters.types(types, "types"), subject == null || subject.isBlank() ? null : subject,
                 PageParameters.afterSequence(after), PageParameters.limit(limit));
     }
 
@@ -61,6 +68,6 @@ public class EventLogResource {
     @Path("/{eventId}")
     @Operation(summary = "Get one event of the log")
     public Uni<LogEntry> get(@PathParam("eventId") UUID eventId) {
-        return log.find(eventId).onItem().ifNull().failWith(() -> new ResourceNotFound("Event", eventId));
+        return log.find(caller.get().scope(), eventId).onItem().ifNull().failWith(() -> new ResourceNotFound("Event", eventId));
     }
 }

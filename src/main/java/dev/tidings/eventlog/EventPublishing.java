@@ -21,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -59,7 +60,7 @@ public class EventPublishing {
     }
 
     /** Checks, then validates (off the event loop), then appends in one transaction of its own. */
-    public Uni<Published> publish(PublishEvent request) {
+    public Uni<Published> publish(UUID owner, PublishEvent request) {
         if (request.eventType() == null || !EventType.isValid(request.eventType())) {
             throw new UnknownEventType("eventType must name a registered event type such as invoice.paid.");
         }
@@ -82,7 +83,7 @@ public class EventPublishing {
         Uni<Integer> version = request.version() != null
                 ? Uni.createFrom().item(request.version())
                 : catalogue.latestVersion(request.eventType());
-        return version.chain(v -> outbox.validate(new EventDraft(request.eventType(), v, request.subject(), request.data())))
+        return version.chain(v -> outbox.validate(new EventDraft(request.eventType(), v, request.subject(), request.data(), owner)))
                 // the transaction opens only now: @WithTransaction on publish would hold it while the schema is evaluated
                 .chain(validated -> Panache.withTransaction(() -> outbox.append(validated)))
                 .chain(envelope -> deprecations.deprecatedAt(envelope.eventType(), envelope.version())

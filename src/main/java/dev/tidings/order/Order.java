@@ -28,6 +28,10 @@ public class Order extends PanacheEntityBase {
     @Id
     public UUID id;
 
+    /** The account the order belongs to; null for an operator's own. */
+    @Column(name = "account_id")
+    public UUID accountId;
+
     @Column(name = "customer_id", nullable = false)
     public String customerId;
 
@@ -82,9 +86,10 @@ public class Order extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
-    static Order place(String customerId, String currency, List<OrderItem> items) {
+    static Order place(UUID accountId, String customerId, String currency, List<OrderItem> items) {
         Order order = new Order();
         order.id = TimeOrderedIds.next();
+        order.accountId = accountId;
         order.customerId = customerId;
         order.currency = currency;
         order.replaceItems(items);

@@ -85,8 +85,8 @@ public class OrderEvents {
                 Timestamps.format(order.cancelledAt)));
     }
 
-    /** Every order event is emitted in the latest version of its type. */
+    /** Every order event is emitted in the latest version of its type and belongs to the order's account. */
     private EventDraft draft(BuiltInEventType type, Order order, Object data) {
-        return new EventDraft(type.wireName(), type.latestVersion(), order.subject(), json.valueToTree(data));
+        return new EventDraft(type.wireName(), type.latestVersion(), order.subject(), json.valueToTree(data), order.accountId);
     }
 }

@@ -1,6 +1,8 @@
 package dev.tidings.order;
 
 import jakarta.inject.Inject;
+import dev.tidings.account.CurrentCaller;
+import dev.tidings.account.Scope;
 import dev.tidings.event.TypeFilter;
 import dev.tidings.event.WireNamed;
 import dev.tidings.eventlog.EventLog;
@@ -38,11 +40,13 @@ public class OrderResource {
     OrderService orders;
     @Inject
     EventLog log;
+    @Inject
+    CurrentCaller caller;
 
     @POST
     @Operation(summary = "Place an order", description = "Emits order.created.")
     public Uni<RestResponse<OrderView>> placeOrder(@NotNull @Valid OrderRequests.PlaceOrder request) {
-        return orders.placeOrder(request).map(order ->
+        return orders.placeOrder(caller.get().owner(), request).map(order ->
                 RestResponse.ResponseBuilder.<OrderView>created(URI.create("/orders/" + order.id)).entity(OrderView.of(order)).build());
     }
 
@@ -50,7 +54,7 @@ public class OrderResource {
     @Path("/{id}")
     @Operation(summary = "Get an order")
     public Uni<OrderView> getOrder(@PathParam("id") UUID id) {
-        return orders.find(id).map(OrderView::of);
+        return orders.find(caller.get().scope(), id).map(OrderView::of);
     }
 
     @GET
@@ -60,7 +64,7 @@ public class OrderResource {
         OrderStatus wanted = status == null ? null : WireNamed.parse(OrderStatus.class, status)
                 .orElseThrow(() -> new InvalidRequest("status", "must be one of created, payment_received, shipped, delivered, cancelled"));
         int size = PageParameters.limit(limit);
-        return orders.list(wanted, PageParameters.afterId(after), size)
+        return orders.list(caller.get().scope(), wanted, PageParameters.afterId(after), size)
                 .map(rows -> Page.of(rows, size, OrderView::of, order -> order.id.toString()));
     }
 
@@ -68,35 +72,35 @@ public class OrderResource {
     @Path("/{id}")
     @Operation(summary = "Change the address or items of an order still 'created'", description = "Emits order.updated.")
     public Uni<OrderView> updateOrder(@PathParam("id") UUID id, @NotNull @Valid OrderRequests.UpdateOrder request) {
-        return orders.updateOrder(id, request).map(OrderView::of);
+        return orders.updateOrder(caller.get().scope(), id, request).map(OrderView::of);
     }
 
     @POST
     @Path("/{id}/payments")
     @Operation(summary = "Record the payment of the order total", description = "Emits order.payment_received.")
     public Uni<OrderView> recordPayment(@PathParam("id") UUID id, @NotNull @Valid OrderRequests.Payment payment) {
-        return orders.recordPayment(id, payment).map(OrderView::of);
+        return orders.recordPayment(caller.get().scope(), id, payment).map(OrderView::of);
     }
 
     @POST
     @Path("/{id}/shipments")
     @Operation(summary = "Ship a paid order", description = "Emits order.shipped.")
     public Uni<OrderView> ship(@PathParam("id") UUID id, @NotNull @Valid OrderRequests.Shipment shipment) {
-        return orders.ship(id, shipment).map(OrderView::of);
+        return orders.ship(caller.get().scope(), id, shipment).map(OrderView::of);
     }
 
     @POST
     @Path("/{id}/delivery")
     @Operation(summary = "Confirm delivery of a shipped order", description = "Emits order.delivered.")
     public Uni<OrderView> confirmDelivery(@PathParam("id") UUID id) {
-        return orders.confirmDelivery(id).map(OrderView::of);
+        return orders.confirmDelivery(caller.get().scope(), id).map(OrderView::of);
     }
 
     @POST
     @Path("/{id}/cancellation")
     @Operation(summary = "Cancel an order not yet shipped", description = "Emits order.cancelled.")
     public Uni<OrderView> cancel(@PathParam("id") UUID id, @NotNull @Valid OrderRequests.Cancellation cancellation) {
-        return orders.cancel(id, cancellation).map(OrderView::of);
+        return orders.cancel(caller.get().scope(), id, cancellation).map(OrderView::of);
     }
 
     @GET
@@ -106,6 +110,7 @@ public class OrderResource {
                                        @QueryParam("after") String after) {
         int size = PageParameters.limit(limit);
         long from = PageParameters.afterSequence(after);
-        return orders.find(id).chain(order -> log.page(TypeFilter.ALL, order.subject(), from, size));
+        Scope scope = caller.get().scope();
+        return orders.find(scope, id).chain(order -> log.page(scope, TypeFilter.ALL, order.subject(), from, size));
     }
 }

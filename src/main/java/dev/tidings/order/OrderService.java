@@ -1,6 +1,7 @@
 package dev.tidings.order;
 
 import jakarta.inject.Inject;
+import dev.tidings.account.Scope;
 import dev.tidings.outbox.EventDraft;
 import dev.tidings.outbox.Outbox;
 import dev.tidings.problem.InvalidRequest;
@@ -20,7 +21,7 @@ import java.util.function.Function;
 
 /**
  * The orders use cases. Each mutation is one transaction: the order row and its outbox event commit
- * together or not at all.
+ * together or not at all. Every use case takes the caller's scope: another account's order is 404.
  */
 @ApplicationScoped
 public class OrderService {
@@ -31,61 +32,66 @@ public class OrderService {
     OrderEvents events;
 
     @WithTransaction
-    public Uni<Order> placeOrder(OrderRequests.PlaceOrder request) {
-        Order order = Order.place(request.customerId(), request.currency(), request.items());
+    public Uni<Order> placeOrder(UUID owner, OrderRequests.PlaceOrder request) {
+        Order order = Order.place(owner, request.customerId(), request.currency(), request.items());
         return order.persist().chain(() -> outbox.append(events.created(order))).replaceWith(order);
     }
 
     @WithTransaction
-    public Uni<Order> updateOrder(UUID id, OrderRequests.UpdateOrder request) {
+    public Uni<Order> updateOrder(Scope scope, UUID id, OrderRequests.UpdateOrder request) {
         if (request.shippingAddress() == null && request.items() == null) {
             throw new InvalidRequest("body", "must change shippingAddress or items");
         }
-        return mutate(id, order -> {
+        return mutate(scope, id, order -> {
             order.update(request.shippingAddress(), request.items());
             return events.updated(order, request.shippingAddress() != null, request.items() != null);
         });
     }
 
     @WithTransaction
-    public Uni<Order> recordPayment(UUID id, OrderRequests.Payment payment) {
-        return mutate(id, order -> {
+    public Uni<Order> recordPayment(Scope scope, UUID id, OrderRequests.Payment payment) {
+        return mutate(scope, id, order -> {
             order.pay(payment.amount(), payment.reference());
             return events.paymentReceived(order);
         });
     }
 
     @WithTransaction
-    public Uni<Order> ship(UUID id, OrderRequests.Shipment shipment) {
-        return mutate(id, order -> {
+    public Uni<Order> ship(Scope scope, UUID id, OrderRequests.Shipment shipment) {
+        return mutate(scope, id, order -> {
             order.ship(shipment.carrier(), shipment.trackingNumber());
             return events.shipped(order);
         });
     }
 
     @WithTransaction
-    public Uni<Order> confirmDelivery(UUID id) {
-        return mutate(id, order -> {
+    public Uni<Order> confirmDelivery(Scope scope, UUID id) {
+        return mutate(scope, id, order -> {
             order.deliver();
             return events.delivered(order);
         });
     }
 
     @WithTransaction
-    public Uni<Order> cancel(UUID id, OrderRequests.Cancellation cancellation) {
-        return mutate(id, order -> events.cancelled(order, order.cancel(cancellation.reason())));
+    public Uni<Order> cancel(Scope scope, UUID id, OrderRequests.Cancellation cancellation) {
+        return mutate(scope, id, order -> events.cancelled(order, order.cancel(cancellation.reason())));
     }
 
     @WithSession
-    public Uni<Order> find(UUID id) {
-        return Order.<Order>findById(id).onItem().ifNull().failWith(() -> new ResourceNotFound("Order", id));
+    public Uni<Order> find(Scope scope, UUID id) {
+        return Order.<Order>findById(id).map(order -> order != null && scope.includes(order.accountId) ? order : null)
+                .onItem().ifNull().failWith(() -> new ResourceNotFound("Order", id));
     }
 
     /** One page in id order (ids are time-ordered), optionally of one status; fetches one extra row to know if more exist. */
     @WithSession
-    public Uni<List<Order>> list(OrderStatus status, UUID after, int limit) {
+    public Uni<List<Order>> list(Scope scope, OrderStatus status, UUID after, int limit) {
         StringBuilder query = new StringBuilder("1 = 1");
         Parameters parameters = new Parameters();
+        if (scope.filter() != null) {
+            query.append(" and accountId = :account");
+            parameters.and("account", scope.filter());
+        }
         if (status != null) {
             query.append(" and status = :status");
             parameters.and("status", status);
@@ -101,9 +107,10 @@ public class OrderService {
      * Loads the order with a row lock, so concurrent mutations of one order run one after the other and
      * each checks the status the previous one left, then applies the change and appends its event.
      */
-    private Uni<Order> mutate(UUID id, Function<Order, EventDraft> change) {
+    private Uni<Order> mutate(Scope scope, UUID id, Function<Order, EventDraft> change) {
         return Panache.getSession()
                 .chain(session -> session.find(Order.class, id, LockModeType.PESSIMISTIC_WRITE))
+                .map(order -> order != null && scope.includes(order.accountId) ? order : null)
                 .onItem().ifNull().failWith(() -> new ResourceNotFound("Order", id))
                 .chain(order -> outbox.append(change.apply(order)).replaceWith(order));
     }

@@ -2,6 +2,11 @@ package dev.tidings.outbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** An event as a use case states it; the outbox gives it id, time and source. */
-public record EventDraft(String eventType, int version, String subject, JsonNode data) {
+import java.util.UUID;
+
+/**
+ * An event as a use case states it, and the account it belongs to (null: the operators'); the outbox
+ * gives it id, time and source.
+ */
+public record EventDraft(String eventType, int version, String subject, JsonNode data, UUID account) {
 }

@@ -38,8 +38,8 @@ import java.util.function.Function;
 public class Outbox {
 
     private static final String INSERT = """
-            insert into outbox (event_id, event_type, version, source, subject, occurred_at, envelope)
-            values ($1, $2, $3, $4, $5, $6, $7)""";
+            insert into outbox (event_id, event_type, version, source, subject, occurred_at, envelope, account_id)
+            values ($1, $2, $3, $4, $5, $6, $7, $8)""";
 
     private final ObjectMapper json;
     private final SchemaValidation validation;
@@ -101,7 +101,7 @@ public class Outbox {
     private Uni<EventEnvelope> insert(EventDraft draft, Function<Object[], Uni<?>> insert) {
         EventEnvelope envelope = envelope(draft);
         Object[] values = {envelope.eventId(), envelope.eventType(), envelope.version(), envelope.source(), envelope.subject(),
-                Instant.parse(envelope.timestamp()).atOffset(ZoneOffset.UTC), serialize(envelope)};
+                Instant.parse(envelope.timestamp()).atOffset(ZoneOffset.UTC), serialize(envelope), draft.account()};
         return insert.apply(values).replaceWith(envelope);
     }
 

@@ -27,6 +27,8 @@ public class KafkaPublisher {
 
     /** Outgoing channel; its topic is chosen per record. */
     public static final String CHANNEL = "events-out";
+    /** The account an event belongs to (CONTRACT §11); absent for the operators' own events. */
+    public static final String ACCOUNT_HEADER = "ce_account";
 
     private final MutinyEmitter<String> emitter;
     private final String topicPrefix;
@@ -81,6 +83,9 @@ public class KafkaPublisher {
         header(headers, "ce_source", event.source());
         header(headers, "ce_time", event.timestamp());
         header(headers, "ce_subject", event.subject());
+        if (event.account() != null) {
+            header(headers, ACCOUNT_HEADER, event.account().toString());
+        }
         header(headers, "content-type", "application/json");
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(topic)

@@ -60,7 +60,7 @@ public class OutboxRelay {
 
     private static final String LOCK_CURSOR = "select last_sequence from relay_cursor where id = 1 for update skip locked";
     private static final String CLAIM = """
-            select id, event_id, event_type, subject, source, occurred_at, envelope from outbox
+            select id, event_id, event_type, subject, source, occurred_at, envelope, account_id from outbox
             where sequence is null order by id limit $1 for update skip locked""";
     private static final String ASSIGN_SEQUENCES = """
             update outbox o set sequence = $2 + t.ordinality, published_at = now()
@@ -69,10 +69,10 @@ public class OutboxRelay {
     private static final String QUARANTINE = """
             with refused as (select * from unnest($1::bigint[], $2::varchar[]) as r(id, reason)),
             moved as (delete from outbox o using refused r where o.id = r.id
-                      returning o.id, o.event_id, o.event_type, o.version, o.source, o.subject, o.occurred_at, o.envelope, r.reason)
+                      returning o.id, o.event_id, o.event_type, o.version, o.source, o.subject, o.occurred_at, o.envelope, o.account_id, r.reason)
             insert into outbox_quarantine (id, event_id, event_type, version, source, subject, occurred_at, envelope,
-                                           quarantined_at, quarantine_reason)
-            select id, event_id, event_type, version, source, subject, occurred_at, envelope, now(), reason from moved
+                                           account_id, quarantined_at, quarantine_reason)
+            select id, event_id, event_type, version, source, subject, occurred_at, envelope, account_id, now(), reason from moved
             on conflict (event_id) do update set id = excluded.id, quarantined_at = excluded.quarantined_at,
                 quarantine_reason = excluded.quarantine_reason""";
     private static final String ADVANCE_CURSOR = "update relay_cursor set last_sequence = $1 where id = 1";
@@ -180,7 +180,7 @@ public class OutboxRelay {
             Instant occurredAt = row.getOffsetDateTime("occurred_at").toInstant();
             events.add(new PendingEvent(row.getLong("id"), row.getUUID("event_id").toString(), row.getString("event_type"),
                     row.getString("subject"), occurredAt, Timestamps.format(occurredAt), row.getString("source"),
-                    row.getString("envelope")));
+                    row.getString("envelope"), row.getUUID("account_id")));
         }
         return events;
     }

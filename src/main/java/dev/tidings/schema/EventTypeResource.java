@@ -1,5 +1,6 @@
 package dev.tidings.schema;
 
+import dev.tidings.account.OperatorOnly;
 import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tidings.paging.Page;
@@ -68,6 +69,7 @@ public class EventTypeResource {
     }
 
     @POST
+    @OperatorOnly
     @Operation(summary = "Register a new event type (version 1)", description = "409 if it exists or lies under order. or webhook.")
     public Uni<RestResponse<EventTypeView>> register(@NotNull @Valid NewEventType request) {
         return registry.register(request.eventType(), request.description(), vertxJson(request.schema()))
@@ -76,6 +78,7 @@ public class EventTypeResource {
     }
 
     @POST
+    @OperatorOnly
     @Path("/{eventType}/versions")
     @Operation(summary = "Register the next version of an event type", description = "The registry numbers it.")
     public Uni<RestResponse<EventTypeView>> addVersion(@PathParam("eventType") String eventType, @NotNull @Valid NewVersion request) {
@@ -85,6 +88,7 @@ public class EventTypeResource {
     }
 
     @POST
+    @OperatorOnly
     @Path("/{eventType}/versions/{version}/deprecation")
     @Operation(summary = "Deprecate a version", description = "It stays publishable and deliverable, with a Deprecation header.")
     public Uni<EventTypeView> deprecate(@PathParam("eventType") String eventType, @PathParam("version") int version) {

@@ -1,8 +1,11 @@
 package dev.tidings.sse;
 
 import jakarta.inject.Inject;
+import dev.tidings.account.Scope;
 import dev.tidings.event.TypeFilter;
+import dev.tidings.account.Scope;
 import dev.tidings.eventlog.EventLog;
+import dev.tidings.account.Scope;
 import dev.tidings.eventlog.LogEntry;
 import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,21 +33,21 @@ public class EventStream {
         return feed.heartbeats();
     }
 
-    /** Events matching {@code types}, after {@code lastEventId} when given, else from now on. */
-    public Multi<LogEntry> open(TypeFilter types, Long lastEventId) {
-        LiveFeed.Listener live = feed.listen(types);
+    /** Events of the scope matching {@code types}, after {@code lastEventId} when given, else from now on. */
+    public Multi<LogEntry> open(Scope scope, TypeFilter types, Long lastEventId) {
+        LiveFeed.Listener live = feed.listen(scope, types);
         AtomicLong lastSent = new AtomicLong(lastEventId == null ? 0 : lastEventId);
-        Multi<LogEntry> replay = lastEventId == null ? Multi.createFrom().empty() : replay(types, lastEventId);
+        Multi<LogEntry> replay = lastEventId == null ? Multi.createFrom().empty() : replay(scope, types, lastEventId);
         return Multi.createBy().concatenating().streams(replay, live.events())
                 .select().where(entry -> entry.sequence() > lastSent.get())
                 .invoke(entry -> lastSent.set(entry.sequence()))
                 .onTermination().invoke(live::close);
     }
 
-    private Multi<LogEntry> replay(TypeFilter types, long after) {
+    private Multi<LogEntry> replay(Scope scope, TypeFilter types, long after) {
         AtomicLong cursor = new AtomicLong(after);
         return Multi.createBy().repeating()
-                .uni(() -> log.after(types, null, cursor.get(), REPLAY_PAGE)
+                .uni(() -> log.after(scope, types, null, cursor.get(), REPLAY_PAGE)
                         .map(EventLog.Slice::entries)
                         .invoke(page -> {
                             if (!page.isEmpty()) {

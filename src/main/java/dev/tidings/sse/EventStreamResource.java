@@ -1,9 +1,11 @@
 package dev.tidings.sse;
 
 import jakarta.inject.Inject;
+import dev.tidings.account.Caller;
+import dev.tidings.account.CurrentCaller;
+import dev.tidings.account.Scope;
 import dev.tidings.eventlog.LogEntry;
 import dev.tidings.paging.PageParameters;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -30,7 +32,7 @@ public class EventStreamResource {
     @Inject
     StreamQuota quota;
     @Inject
-    SecurityIdentity caller;
+    CurrentCaller caller;
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -38,16 +40,20 @@ public class EventStreamResource {
     @ResponseHeader(name = "X-Accel-Buffering", value = "no")
     @Operation(summary = "Stream events live", description = "Each event: id = sequence, event = eventType, data = envelope. "
             + "With Last-Event-ID (header or lastEventId parameter) the missed events are replayed first. "
-            + "Browsers may pass the API key as access_token.")
+            + "Browsers may pass the API key as access_token. An account key sees only its account's events; "
+            + "operators may name one with 'account'.")
     public Multi<OutboundSseEvent> stream(@Context Sse sse, @QueryParam("types") String types,
                                          @HeaderParam("Last-Event-ID") String lastEventIdHeader,
-                                         @QueryParam("lastEventId") String lastEventIdParameter) {
+                                         @QueryParam("lastEventId") String lastEventIdParameter,
+                                         @QueryParam("account") String account) {
+        Caller who = caller.get();
+        Scope scope = who.scopeNaming(PageParameters.optionalId(account, "account", "must be an account id"));
         Long lastEventId = lastEventId(lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParameter);
-        Multi<OutboundSseEvent> events = stream.open(PageParameters.types(types, "types"), lastEventId)
+        Multi<OutboundSseEvent> events = stream.open(scope, PageParameters.types(types, "types"), lastEventId)
                 .map(entry -> frame(sse, entry));
         Multi<OutboundSseEvent> keepalives = stream.heartbeats().map(tick -> sse.newEventBuilder().comment("keepalive").build());
         OutboundSseEvent hello = sse.newEventBuilder().comment("connected").reconnectDelay(RECONNECT_MILLIS).build();
-        String key = caller.getPrincipal().getName();
+        String key = who.key();
         quota.acquire(key); // 429 or 503 before the stream starts
         return Multi.createBy().concatenating().streams(
                         Multi.createFrom().item(hello),

@@ -1,6 +1,8 @@
 package dev.tidings.sse;
 
+import dev.tidings.account.Scope;
 import dev.tidings.background.BackgroundLoop;
+import dev.tidings.account.Scope;
 import dev.tidings.background.PgNotifications;
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.TypeFilter;
@@ -67,12 +69,14 @@ public class LiveFeed {
 
     /** A stream's subscription to the feed: buffers from the moment it is made. */
     final class Listener {
+        private final Scope scope;
         private final TypeFilter types;
         private final ArrayBlockingQueue<LogEntry> queue = new ArrayBlockingQueue<>(config.sse().clientBuffer());
         private final UnicastProcessor<LogEntry> buffer = UnicastProcessor.create(queue, this::close);
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        private Listener(TypeFilter types) {
+        private Listener(Scope scope, TypeFilter types) {
+            this.scope = scope;
             this.types = types;
         }
 
@@ -95,14 +99,14 @@ public class LiveFeed {
         }
 
         private void offer(LogEntry entry) {
-            if (!closed.get() && types.matches(entry.eventType())) {
+            if (!closed.get() && scope.includes(entry.account()) && types.matches(entry.eventType())) {
                 buffer.onNext(entry); // a full buffer fails the stream: the client is too slow
             }
         }
     }
 
-    Listener listen(TypeFilter types) {
-        Listener listener = new Listener(types);
+    Listener listen(Scope scope, TypeFilter types) {
+        Listener listener = new Listener(scope, types);
         listeners.add(listener);
         if (ending) {
             listener.buffer.onComplete(); // shutting down: the client is to reconnect elsewhere
@@ -150,7 +154,7 @@ public class LiveFeed {
         if (position < 0) {
             return log.head().invoke(head -> position = head).replaceWithVoid();
         }
-        return log.after(TypeFilter.ALL, null, position, page).chain(slice -> {
+        return log.after(Scope.ALL, TypeFilter.ALL, null, position, page).chain(slice -> {
             for (LogEntry entry : slice.entries()) {
                 listeners.forEach(listener -> listener.offer(entry));
                 position = entry.sequence();

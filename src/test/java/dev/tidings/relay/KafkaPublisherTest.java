@@ -92,6 +92,6 @@ class KafkaPublisherTest {
     private static PendingEvent event(String type) {
         String id = UUID.randomUUID().toString();
         return new PendingEvent(Math.abs(id.hashCode()), id, type, "order/" + id, Instant.now(), "2026-11-28T10:15:30.000Z",
-                "tidings", "{\"eventId\":\"" + id + "\"}");
+                "tidings", "{\"eventId\":\"" + id + "\"}", null);
     }
 }

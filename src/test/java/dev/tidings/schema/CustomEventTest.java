@@ -101,7 +101,7 @@ class CustomEventTest {
 
     @Test
     void theOutboxRefusesInvalidDataEvenFromTheServiceItself() {
-        EventDraft broken = new EventDraft("order.shipped", 1, "order/broken-by-a-bug", JsonNodeFactory.instance.objectNode().put("orderId", 42));
+        EventDraft broken = new EventDraft("order.shipped", 1, "order/broken-by-a-bug", JsonNodeFactory.instance.objectNode().put("orderId", 42), null);
         Throwable failure = pool.withTransaction(c -> outbox.append(c, broken))
                 .onItem().<Throwable>transform(envelope -> null)
                 .onFailure().recoverWithItem(f -> f)

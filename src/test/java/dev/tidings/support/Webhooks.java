@@ -39,6 +39,11 @@ public final class Webhooks {
         return created;
     }
 
+    /** Deletes the subscription with the others at {@link #deleteAll} (for subscriptions a test made by another route). */
+    public static void remember(String id) {
+        CREATED.add(id);
+    }
+
     /** Deletes every subscription the tests made, so that later tests' events do not go to them. */
     public static void deleteAll() {
         CREATED.forEach(id -> Api.given().delete("/webhooks/{id}", id));

@@ -1,5 +1,6 @@
 package dev.tidings.webhook.deadletter;
 
+import dev.tidings.account.Scope;
 import dev.tidings.event.TypeFilter;
 import dev.tidings.problem.Conflict;
 import dev.tidings.problem.ResourceNotFound;
@@ -56,11 +57,15 @@ public class DeadLetterQueue {
             update webhook_attempt set status = $2, next_attempt_at = null where id in (
               select distinct on (delivery_id) id from webhook_attempt where delivery_id = any($1)
               order by delivery_id, attempted_at desc, id desc)""";
+    /** $1 subscription or null, $2 type patterns, $3 after, $4 limit, $5 account or null: the entries of that account's subscriptions. */
     private static final String LIST = """
-            select * from dead_letter where ($1::uuid is null or webhook_id = $1) and event_type like any($2)
-              and ($3::uuid is null or id > $3) order by id limit $4""";
+            select d.* from dead_letter d join webhook_subscription s on s.id = d.webhook_id
+            where ($1::uuid is null or d.webhook_id = $1) and d.event_type like any($2)
+              and ($3::uuid is null or d.id > $3) and ($5::uuid is null or s.account_id = $5)
+            order by d.id limit $4""";
     private static final String STATUS_OF_SUBSCRIPTION = """
-            select s.status from dead_letter d join webhook_subscription s on s.id = d.webhook_id where d.id = $1""";
+            select s.status from dead_letter d join webhook_subscription s on s.id = d.webhook_id
+            where d.id = $1 and ($2::uuid is null or s.account_id = $2)""";
     /** Deletes the entries chosen by {@code replayed} and makes their deliveries pending again with a fresh schedule. */
     private static final String RESET_REPLAYED = """
             update webhook_delivery set status = $1, attempts = 0, next_attempt_at = now(),
@@ -73,12 +78,12 @@ public class DeadLetterQueue {
               where s.id = d.webhook_id and s.status = $3 and d.id = $2
               returning d.id)
             """ + RESET_REPLAYED;
-    /** $1 pending, $2 subscription or null, $3 type patterns, $4 active. */
+    /** $1 pending, $2 subscription or null, $3 type patterns, $4 active, $5 account or null. */
     private static final String REPLAY_MATCHING = """
             with replayed as (
               delete from dead_letter d using webhook_subscription s
               where s.id = d.webhook_id and s.status = $4 and ($2::uuid is null or d.webhook_id = $2)
-                and d.event_type like any($3)
+                and d.event_type like any($3) and ($5::uuid is null or s.account_id = $5)
               returning d.id)
             """ + RESET_REPLAYED;
 
@@ -140,15 +145,16 @@ public class DeadLetterQueue {
                 .invoke(rows -> waiting.set(rows.iterator().next().getLong(0))).replaceWithVoid();
     }
 
-    Uni<List<DeadLetterView>> list(UUID webhookId, TypeFilter types, UUID after, int limit) {
-        return pool.preparedQuery(LIST).execute(Tuple.of(webhookId, types.likePatterns().toArray(String[]::new), after, limit))
+    Uni<List<DeadLetterView>> list(Scope scope, UUID webhookId, TypeFilter types, UUID after, int limit) {
+        return pool.preparedQuery(LIST)
+                .execute(Tuple.of(webhookId, types.likePatterns().toArray(String[]::new), after, limit, scope.filter()))
                 .map(DeadLetterQueue::views);
     }
 
-    /** Replays one entry: 404 if unknown, 409 while its subscription is disabled. */
-    Uni<Void> replay(UUID id) {
+    /** Replays one entry: 404 if unknown (or another account's), 409 while its subscription is disabled. */
+    Uni<Void> replay(Scope scope, UUID id) {
         String active = SubscriptionStatus.ACTIVE.wireName();
-        return pool.withTransaction(connection -> connection.preparedQuery(STATUS_OF_SUBSCRIPTION).execute(Tuple.of(id))
+        return pool.withTransaction(connection -> connection.preparedQuery(STATUS_OF_SUBSCRIPTION).execute(Tuple.of(id, scope.filter()))
                 .chain(rows -> {
                     if (!rows.iterator().hasNext()) {
                         return Uni.createFrom().failure(new ResourceNotFound("Dead letter", id));
@@ -162,10 +168,10 @@ public class DeadLetterQueue {
                 .chain(this::refreshWaiting);
     }
 
-    /** Replays every entry matching the filters whose subscription is active; answers how many. */
-    Uni<Integer> replayMatching(UUID webhookId, TypeFilter types) {
+    /** Replays every entry of the scope matching the filters whose subscription is active; answers how many. */
+    Uni<Integer> replayMatching(Scope scope, UUID webhookId, TypeFilter types) {
         Tuple arguments = Tuple.of(DeliveryStatus.PENDING.wireName(), webhookId, types.likePatterns().toArray(String[]::new),
-                SubscriptionStatus.ACTIVE.wireName());
+                SubscriptionStatus.ACTIVE.wireName(), scope.filter());
         return pool.withTransaction(connection -> connection.preparedQuery(REPLAY_MATCHING).execute(arguments))
                 .map(RowSet::rowCount)
                 .call(this::refreshWaiting);

@@ -1,6 +1,7 @@
 package dev.tidings.webhook.deadletter;
 
 import jakarta.inject.Inject;
+import dev.tidings.account.CurrentCaller;
 import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -28,6 +29,8 @@ public class DeadLetterResource {
 
     @Inject
     DeadLetterQueue queue;
+    @Inject
+    CurrentCaller caller;
 
     @RegisterForReflection
     public record ReplayFilter(UUID webhookId, String eventType) {
@@ -43,7 +46,7 @@ public class DeadLetterResource {
                                           @QueryParam("limit") String limit, @QueryParam("after") String after) {
         int size = PageParameters.limit(limit);
         UUID subscription = PageParameters.optionalId(webhookId, "webhookId", "must be a subscription id");
-        return queue.list(subscription, PageParameters.types(eventType, "eventType"), PageParameters.afterId(after), size + 1)
+        return queue.list(caller.get().scope(), subscription, PageParameters.types(eventType, "eventType"), PageParameters.afterId(after), size + 1)
                 .map(rows -> Page.of(rows, size, row -> row, row -> row.id().toString()));
     }
 
@@ -52,7 +55,7 @@ public class DeadLetterResource {
     @ResponseStatus(202)
     @Operation(summary = "Replay one dead letter", description = "Attempted again with a fresh schedule; 409 while its subscription is disabled.")
     public Uni<Void> replay(@PathParam("id") UUID id) {
-        return queue.replay(id);
+        return queue.replay(caller.get().scope(), id);
     }
 
     @POST
@@ -61,6 +64,6 @@ public class DeadLetterResource {
     @Operation(summary = "Replay every matching dead letter", description = "Entries of disabled subscriptions are skipped and not counted.")
     public Uni<Replayed> replayMatching(ReplayFilter filter) {
         ReplayFilter f = filter == null ? new ReplayFilter(null, null) : filter;
-        return queue.replayMatching(f.webhookId(), PageParameters.types(f.eventType(), "eventType")).map(Replayed::new);
+        return queue.replayMatching(caller.get().scope(), f.webhookId(), PageParameters.types(f.eventType(), "eventType")).map(Replayed::new);
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tidings.event.BuiltInEventType;
 import dev.tidings.event.TimeOrderedIds;
 import dev.tidings.event.TypeFilter;
+import dev.tidings.relay.KafkaPublisher;
 import dev.tidings.webhook.DeliveryStatus;
 import dev.tidings.webhook.subscription.WebhookRepository;
 import dev.tidings.webhook.subscription.WebhookSubscription;
@@ -13,9 +14,13 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,8 +30,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Turns events from Kafka into deliveries: one per active subscription whose filter matches and that
- * existed when the event happened. Replicas share the topics through one consumer group; a record
+ * Turns events from Kafka into deliveries: one per active subscription whose filter matches, that may
+ * receive the event's account (its {@code ce_account} header; a platform subscription receives every
+ * account's) and that existed when the event happened. Replicas share the topics through one consumer group; a record
  * delivered twice (Kafka is at least once) creates no second delivery thanks to the unique key.
  */
 @ApplicationScoped
@@ -41,6 +47,8 @@ public class DeliveryFanout {
     private static final Duration RETRY_MAX = Duration.ofSeconds(5);
     /** About two minutes of retries; then the channel fails (strategy "fail") and health reports it. */
     private static final int RETRY_ATTEMPTS = 30;
+    /** Stands for an account header that is not an id (not written by this service): only platform subscriptions match it. */
+    private static final UUID NO_ACCOUNT_READABLE = new UUID(0, 0);
 
     private static final String INSERT = """
             insert into webhook_delivery (id, webhook_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
@@ -59,9 +67,9 @@ public class DeliveryFanout {
 
     /** Acknowledged (and its offsets committed) only once the deliveries are stored; retried while the database is away. */
     @Incoming(CHANNEL)
-    public Uni<Void> fanOut(List<String> envelopes) {
+    public Uni<Void> fanOut(ConsumerRecords<String, String> records) {
         return subscriptions.active()
-                .chain(active -> store(deliveries(envelopes, active)))
+                .chain(active -> store(deliveries(records, active)))
                 .onFailure().retry().withBackOff(RETRY_FIRST, RETRY_MAX).atMost(RETRY_ATTEMPTS)
                 .invoke(worker::wake);
     }
@@ -69,21 +77,23 @@ public class DeliveryFanout {
     private record Delivery(UUID webhookId, UUID eventId, String eventType) {
     }
 
-    private List<Delivery> deliveries(List<String> envelopes, List<WebhookSubscription> active) {
+    private List<Delivery> deliveries(ConsumerRecords<String, String> records, List<WebhookSubscription> active) {
         Map<WebhookSubscription, TypeFilter> filters = new LinkedHashMap<>();
         active.forEach(subscription -> filters.put(subscription, TypeFilter.of(subscription.eventTypes())));
         List<Delivery> deliveries = new ArrayList<>();
-        for (String envelope : envelopes) {
-            JsonNode event = parse(envelope);
+        for (ConsumerRecord<String, String> record : records) {
+            JsonNode event = parse(record.value());
             if (event == null) {
                 continue;
             }
+            UUID account = account(record);
             String type = event.path("eventType").asText();
             Instant happened = Instant.parse(event.path("timestamp").asText());
             UUID eventId = UUID.fromString(event.path("eventId").asText());
             String subject = event.path("subject").asText();
             filters.forEach((subscription, filter) -> {
-                if (filter.matches(type) && !happened.isBefore(subscription.createdAt()) && !isAbout(subscription, type, subject)) {
+                if (filter.matches(type) && subscription.receivesEventsOf(account) && !happened.isBefore(subscription.createdAt())
+                        && !isAbout(subscription, type, subject)) {
                     deliveries.add(new Delivery(subscription.id(), eventId, type));
                 }
             });
@@ -94,6 +104,19 @@ public class DeliveryFanout {
     /** A subscription never receives the news of its own deactivation (CONTRACT §6), even once it is active again. */
     private static boolean isAbout(WebhookSubscription subscription, String type, String subject) {
         return BuiltInEventType.WEBHOOK_DISABLED.wireName().equals(type) && subject.equals(WebhookSubscription.subject(subscription.id()));
+    }
+
+    /** The account the event belongs to, from the record's {@code ce_account} header; null for an operator's event. */
+    private static UUID account(ConsumerRecord<String, String> record) {
+        Header header = record.headers().lastHeader(KafkaPublisher.ACCOUNT_HEADER);
+        if (header == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(new String(header.value(), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return NO_ACCOUNT_READABLE;
+        }
     }
 
     private Uni<Void> store(List<Delivery> deliveries) {

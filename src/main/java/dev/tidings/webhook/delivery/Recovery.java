@@ -41,12 +41,14 @@ public class Recovery {
     private static final String SUBSCRIPTION = "select status, event_types from webhook_subscription where id = $1 for share";
     /**
      * $1 after sequence, $2 head, $3 since, $4 until, $5 type patterns, $6 webhook.disabled, $7 the subscription's own
-     * subject, $8 batch size. The log in sequence order; never the news of the subscription's own deactivation.
+     * subject, $8 batch size, $9 the subscription's account (null: a platform subscription, every account). The log
+     * in sequence order; only the events the subscription may receive, never the news of its own deactivation.
      */
     private static final String EVENTS = """
             select event_id, event_type, sequence from outbox
             where sequence > $1 and sequence <= $2 and occurred_at >= $3 and occurred_at < $4
               and event_type like any($5) and not (event_type = $6 and subject = $7)
+              and ($9::uuid is null or account_id = $9)
             order by sequence limit $8""";
     /** Existing deliveries of these events, locked first so a concurrent park cannot slip a dead letter in behind ours. */
     private static final String LOCK_EXISTING = """
@@ -74,6 +76,7 @@ public class Recovery {
     /** One recovery in progress: its fixed bounds and what it did so far. */
     private static final class Run {
         final UUID webhookId;
+        final UUID account;
         final RecoveryWindow window;
         final long head;
         final OffsetDateTime due;
@@ -81,8 +84,9 @@ public class Recovery {
         int recovered;
         int unparked;
 
-        Run(UUID webhookId, RecoveryWindow window, long head, OffsetDateTime due) {
-            this.webhookId = webhookId;
+        Run(WebhookSubscription subscription, RecoveryWindow window, long head, OffsetDateTime due) {
+            this.webhookId = subscription.id();
+            this.account = subscription.accountId();
             this.window = window;
             this.head = head;
             this.due = due;
@@ -92,10 +96,13 @@ public class Recovery {
     private record Batch(int recovered, int unparked, long lastSequence, boolean full) {
     }
 
-    /** Answers how many deliveries were created or reset: 404 for an unknown subscription, 409 while it is disabled. */
-    public Uni<Integer> recover(UUID webhookId, RecoveryWindow window) {
+    /**
+     * Answers how many deliveries were created or reset: 404 if the subscription is deleted meanwhile, 409
+     * while it is disabled. The caller found the subscription in its own scope.
+     */
+    public Uni<Integer> recover(WebhookSubscription subscription, RecoveryWindow window) {
         return pool.query(START).execute().map(rows -> rows.iterator().next())
-                .chain(start -> from(new Run(webhookId, window, start.getLong("head"), start.getOffsetDateTime("due")), 0))
+                .chain(start -> from(new Run(subscription, window, start.getLong("head"), start.getOffsetDateTime("due")), 0))
                 .call(run -> run.unparked > 0 ? deadLetters.refreshWaiting() : Uni.createFrom().voidItem())
                 .map(run -> run.recovered);
     }
@@ -134,7 +141,8 @@ public class Recovery {
                     .addArrayOfString(patterns.toArray(String[]::new))
                     .addString(BuiltInEventType.WEBHOOK_DISABLED.wireName())
                     .addString(WebhookSubscription.subject(run.webhookId))
-                    .addInteger(BATCH);
+                    .addInteger(BATCH)
+                    .addUUID(run.account);
             return c.preparedQuery(EVENTS).execute(arguments).chain(events -> store(c, run, events));
         });
     }

@@ -45,7 +45,7 @@ public class TestPing {
     /** Starts the ping and answers its event id at once; the attempt is made and logged in the background. */
     public UUID send(WebhookSubscription subscription) {
         EventEnvelope event = outbox.envelope(new EventDraft(TYPE.wireName(), TYPE.latestVersion(), WebhookSubscription.subject(subscription.id()),
-                json.valueToTree(new Ping(subscription.id(), "Test event from Tidings"))));
+                json.valueToTree(new Ping(subscription.id(), "Test event from Tidings")), subscription.accountId()));
         subscriptions.signingSecrets(List.of(subscription.id()))
                 .chain(secrets -> sender.send(subscription.url(), event.eventId().toString(), outbox.serialize(event),
                         secrets.getOrDefault(subscription.id(), List.of()), Map.of()))

@@ -30,7 +30,7 @@ public class Deactivation {
 
     private static final String DISABLE = """
             update webhook_subscription set status = $2, updated_at = now()
-            where id = $1 and status = $3 returning url, consecutive_failures, updated_at""";
+            where id = $1 and status = $3 returning url, consecutive_failures, updated_at, account_id""";
 
     @Inject
     DeadLetterQueue deadLetters;
@@ -57,7 +57,7 @@ public class Deactivation {
                     BuiltInEventType type = BuiltInEventType.WEBHOOK_DISABLED;
                     return deadLetters.parkPending(connection, webhookId, DeadLetterReason.SUBSCRIPTION_DISABLED)
                             .call(() -> outbox.append(connection, new EventDraft(type.wireName(), type.latestVersion(),
-                                    WebhookSubscription.subject(webhookId), json.valueToTree(data))));
+                                    WebhookSubscription.subject(webhookId), json.valueToTree(data), row.getUUID("account_id"))));
                 });
     }
 }

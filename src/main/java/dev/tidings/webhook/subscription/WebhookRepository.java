@@ -1,6 +1,7 @@
 package dev.tidings.webhook.subscription;
 
 import jakarta.inject.Inject;
+import dev.tidings.account.Scope;
 import dev.tidings.webhook.SubscriptionStatus;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -26,8 +27,14 @@ import java.util.UUID;
 public class WebhookRepository {
 
     private static final String SELECT = "select " + WebhookSubscription.COLUMNS + " from webhook_subscription";
-    /** Creations take turns (two-key advisory lock), so a count followed by an insert cannot overshoot a quota. */
-    private static final String CREATIONS_TAKE_TURNS = "select pg_advisory_xact_lock(7, 2)";
+    /** One subscription of the scope $2 (null: any). */
+    private static final String BY_ID = SELECT + " where id = $1 and ($2::uuid is null or account_id = $2)";
+    /**
+     * Creations for one account ($1, null for the operators') take turns (two-key advisory lock), so a
+     * count followed by an insert cannot overshoot its quota.
+     */
+    private static final String CREATIONS_TAKE_TURNS = "select pg_advisory_xact_lock(7, hashtext(coalesce($1::uuid::text, '')))";
+    private static final String COUNT_OF_OWNER = "select count(*) from webhook_subscription where account_id is not distinct from $1";
 
     @Inject
     Pool pool;
@@ -35,25 +42,26 @@ public class WebhookRepository {
     Uni<Void> insert(SqlConnection connection, WebhookSubscription s, String secret) {
         OffsetDateTime now = s.createdAt().atOffset(ZoneOffset.UTC);
         return connection.preparedQuery("insert into webhook_subscription (id, url, event_types, description, versions, status, "
-                        + "consecutive_failures, created_at, updated_at, rate_limit) values ($1, $2, $3, $4, $5, $6, 0, $7, $7, $8)")
+                        + "consecutive_failures, created_at, updated_at, rate_limit, account_id) values ($1, $2, $3, $4, $5, $6, 0, $7, $7, $8, $9)")
                 .execute(Tuple.tuple().addUUID(s.id()).addString(s.url()).addArrayOfString(s.eventTypes().toArray(String[]::new))
                         .addString(s.description()).addValue(new JsonObject(new HashMap<>(s.versions())))
-                        .addString(s.status().wireName()).addOffsetDateTime(now).addInteger(s.rateLimit()))
+                        .addString(s.status().wireName()).addOffsetDateTime(now).addInteger(s.rateLimit()).addUUID(s.accountId()))
                 .chain(() -> addSecret(connection, s.id(), secret))
                 .replaceWithVoid();
     }
 
-    public Uni<WebhookSubscription> find(SqlClient client, UUID id) {
-        return client.preparedQuery(SELECT + " where id = $1").execute(Tuple.of(id)).map(WebhookRepository::first);
+    public Uni<WebhookSubscription> find(SqlClient client, Scope scope, UUID id) {
+        return client.preparedQuery(BY_ID).execute(Tuple.of(id, scope.filter())).map(WebhookRepository::first);
     }
 
-    Uni<WebhookSubscription> findForUpdate(SqlConnection connection, UUID id) {
-        return connection.preparedQuery(SELECT + " where id = $1 for update").execute(Tuple.of(id)).map(WebhookRepository::first);
+    Uni<WebhookSubscription> findForUpdate(SqlConnection connection, Scope scope, UUID id) {
+        return connection.preparedQuery(BY_ID + " for update").execute(Tuple.of(id, scope.filter())).map(WebhookRepository::first);
     }
 
-    Uni<List<WebhookSubscription>> list(UUID after, int limit) {
-        return pool.preparedQuery(SELECT + " where ($1::uuid is null or id > $1) order by id limit $2")
-                .execute(Tuple.of(after, limit)).map(WebhookRepository::all);
+    Uni<List<WebhookSubscription>> list(Scope scope, UUID after, int limit) {
+        return pool.preparedQuery(SELECT + " where ($1::uuid is null or id > $1) and ($3::uuid is null or account_id = $3) "
+                        + "order by id limit $2")
+                .execute(Tuple.of(after, limit, scope.filter())).map(WebhookRepository::all);
     }
 
     /** Active subscriptions, for the fan-out. */
@@ -78,15 +86,16 @@ public class WebhookRepository {
     }
 
     /** Deleting cascades to secrets, deliveries (pending retries are cancelled), attempts and dead letters. */
-    Uni<Boolean> delete(UUID id) {
-        return pool.preparedQuery("delete from webhook_subscription where id = $1").execute(Tuple.of(id))
+    Uni<Boolean> delete(Scope scope, UUID id) {
+        return pool.preparedQuery("delete from webhook_subscription where id = $1 and ($2::uuid is null or account_id = $2)")
+                .execute(Tuple.of(id, scope.filter()))
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** How many subscriptions exist, counted with creations of other requests waiting their turn. */
-    Uni<Long> countForCreation(SqlConnection connection) {
-        return connection.query(CREATIONS_TAKE_TURNS).execute()
-                .chain(() -> connection.query("select count(*) from webhook_subscription").execute())
+    /** How many subscriptions {@code owner} has, counted with its other creations waiting their turn. */
+    Uni<Long> countForCreation(SqlConnection connection, UUID owner) {
+        return connection.preparedQuery(CREATIONS_TAKE_TURNS).execute(Tuple.of(owner))
+                .chain(() -> connection.preparedQuery(COUNT_OF_OWNER).execute(Tuple.of(owner)))
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 

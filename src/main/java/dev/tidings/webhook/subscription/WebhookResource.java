@@ -1,6 +1,7 @@
 package dev.tidings.webhook.subscription;
 
 import jakarta.inject.Inject;
+import dev.tidings.account.CurrentCaller;
 import dev.tidings.event.Timestamps;
 import dev.tidings.event.WireNamed;
 import dev.tidings.paging.Page;
@@ -47,11 +48,13 @@ public class WebhookResource {
     TestPing testPing;
     @Inject
     Recovery recovery;
+    @Inject
+    CurrentCaller caller;
 
     @POST
     @Operation(summary = "Subscribe a URL to event types", description = "Answers the signing secret, shown here and on rotation only.")
     public Uni<RestResponse<WebhookView>> create(@NotNull @Valid WebhookRequests.CreateWebhook request) {
-        return webhooks.create(request).map(view ->
+        return webhooks.create(caller.get(), request).map(view ->
                 RestResponse.ResponseBuilder.<WebhookView>created(URI.create("/webhooks/" + view.id())).entity(view).build());
     }
 
@@ -59,7 +62,7 @@ public class WebhookResource {
     @Operation(summary = "List subscriptions")
     public Uni<Page<WebhookView>> list(@QueryParam("limit") String limit, @QueryParam("after") String after) {
         int size = PageParameters.limit(limit);
-        return webhooks.list(PageParameters.afterId(after), size + 1)
+        return webhooks.list(caller.get().scope(), PageParameters.afterId(after), size + 1)
                 .map(rows -> Page.of(rows, size, WebhookView::of, s -> s.id().toString()));
     }
 
@@ -67,7 +70,7 @@ public class WebhookResource {
     @Path("/{id}")
     @Operation(summary = "Get a subscription")
     public Uni<WebhookView> get(@PathParam("id") UUID id) {
-        return webhooks.find(id).map(WebhookView::of);
+        return webhooks.find(caller.get().scope(), id).map(WebhookView::of);
     }
 
     @PATCH
@@ -75,7 +78,7 @@ public class WebhookResource {
     @Operation(summary = "Change a subscription", description = "status 'disabled' parks its pending deliveries and emits webhook.disabled; "
             + "'active' re-enables it with a fresh failure streak.")
     public Uni<WebhookView> update(@PathParam("id") UUID id, @NotNull @Valid WebhookRequests.UpdateWebhook request) {
-        return webhooks.update(id, request).map(WebhookView::of);
+        return webhooks.update(caller.get().scope(), id, request).map(WebhookView::of);
     }
 
     @DELETE
@@ -83,14 +86,14 @@ public class WebhookResource {
     @ResponseStatus(204)
     @Operation(summary = "Delete a subscription", description = "Cancels its pending retries and removes its dead letters.")
     public Uni<Void> delete(@PathParam("id") UUID id) {
-        return webhooks.delete(id);
+        return webhooks.delete(caller.get().scope(), id);
     }
 
     @POST
     @Path("/{id}/secret/rotation")
     @Operation(summary = "Rotate the signing secret", description = "The old secret keeps signing alongside for events.webhooks.secret-rotation-overlap.")
     public Uni<WebhookRequests.SecretView> rotateSecret(@PathParam("id") UUID id) {
-        return webhooks.rotateSecret(id).map(WebhookRequests.SecretView::new);
+        return webhooks.rotateSecret(caller.get().scope(), id).map(WebhookRequests.SecretView::new);
     }
 
     @POST
@@ -98,7 +101,7 @@ public class WebhookResource {
     @ResponseStatus(202)
     @Operation(summary = "Send a webhook.test event to this subscription once", description = "Logged as an attempt; no retry, no dead letter.")
     public Uni<WebhookRequests.TestSent> test(@PathParam("id") UUID id) {
-        return webhooks.find(id).map(subscription -> new WebhookRequests.TestSent(testPing.send(subscription).toString()));
+        return webhooks.find(caller.get().scope(), id).map(subscription -> new WebhookRequests.TestSent(testPing.send(subscription).toString()));
     }
 
     @POST
@@ -109,7 +112,7 @@ public class WebhookResource {
             + "409 while the subscription is disabled.")
     public Uni<WebhookRequests.Recovering> recover(@PathParam("id") UUID id, @NotNull @Valid WebhookRequests.Recover request) {
         RecoveryWindow window = RecoveryWindow.of(request.since(), request.until(), Timestamps.now());
-        return recovery.recover(id, window).map(WebhookRequests.Recovering::new);
+        return webhooks.find(caller.get().scope(), id).chain(subscription -> recovery.recover(subscription, window)).map(WebhookRequests.Recovering::new);
     }
 
     @GET
@@ -121,7 +124,7 @@ public class WebhookResource {
                 .orElseThrow(() -> new InvalidRequest("status", "must be succeeded, failed or dead"));
         int size = PageParameters.limit(limit);
         UUID before = PageParameters.afterId(after);
-        return webhooks.find(id).chain(() -> deliveryLog.attempts(id, wanted, before, size + 1))
+        return webhooks.find(caller.get().scope(), id).chain(() -> deliveryLog.attempts(id, wanted, before, size + 1))
                 .map(rows -> Page.of(rows, size, row -> row, row -> row.id().toString()));
     }
 }

@@ -1,5 +1,7 @@
 package dev.tidings.webhook.subscription;
 
+import dev.tidings.account.Caller;
+import dev.tidings.account.Scope;
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.TimeOrderedIds;
 import dev.tidings.event.Timestamps;
@@ -48,36 +50,37 @@ public class WebhookService {
         this.maxSubscriptions = config.limits().subscriptionsPerAccount();
     }
 
-    public Uni<WebhookView> create(WebhookRequests.CreateWebhook request) {
+    /** The subscription belongs to the caller's account; an operator acting for none creates a platform subscription. */
+    public Uni<WebhookView> create(Caller caller, WebhookRequests.CreateWebhook request) {
         List<String> types = rules.eventTypes(request.eventTypes());
         return rules.checkUrl(request.url()).chain(() -> rules.versions(request.versions())).chain(pins -> {
             WebhookSubscription subscription = new WebhookSubscription(TimeOrderedIds.next(), request.url(), types,
-                    request.description(), pins, request.rateLimit(), SubscriptionStatus.ACTIVE, 0, Timestamps.now());
+                    request.description(), pins, request.rateLimit(), SubscriptionStatus.ACTIVE, 0, Timestamps.now(), caller.owner());
             String secret = WebhookSigner.newSecret();
-            return pool.withTransaction(c -> repository.countForCreation(c).chain(count -> count >= maxSubscriptions
-                            ? Uni.createFrom().failure(new Conflict("At most " + maxSubscriptions
-                                    + " subscriptions may exist (events.limits.subscriptions-per-account); delete one first."))
+            return pool.withTransaction(c -> repository.countForCreation(c, caller.owner()).chain(count -> count >= maxSubscriptions
+                            ? Uni.createFrom().failure(new Conflict("This account has " + maxSubscriptions
+                                    + " subscriptions already (events.limits.subscriptions-per-account); delete one first."))
                             : repository.insert(c, subscription, secret)))
                     .replaceWith(WebhookView.withSecret(subscription, secret));
         });
     }
 
-    public Uni<WebhookSubscription> find(UUID id) {
-        return repository.find(pool, id).onItem().ifNull().failWith(() -> new ResourceNotFound("Webhook", id));
+    public Uni<WebhookSubscription> find(Scope scope, UUID id) {
+        return repository.find(pool, scope, id).onItem().ifNull().failWith(() -> new ResourceNotFound("Webhook", id));
     }
 
-    public Uni<List<WebhookSubscription>> list(UUID after, int limit) {
-        return repository.list(after, limit);
+    public Uni<List<WebhookSubscription>> list(Scope scope, UUID after, int limit) {
+        return repository.list(scope, after, limit);
     }
 
     /** Applies the changes; disabling works as the automatic rule does, re-enabling resets the streak. */
-    public Uni<WebhookSubscription> update(UUID id, WebhookRequests.UpdateWebhook request) {
+    public Uni<WebhookSubscription> update(Scope scope, UUID id, WebhookRequests.UpdateWebhook request) {
         List<String> types = request.eventTypes() == null ? null : rules.eventTypes(request.eventTypes());
         boolean newRateLimit = request.rateLimit() != null;
         Integer rateLimit = newRateLimit ? rules.rateLimit(request.rateLimit()) : null;
         Uni<Void> urlCheck = request.url() == null ? Uni.createFrom().voidItem() : rules.checkUrl(request.url());
         Uni<Map<String, Integer>> pins = request.versions() == null ? Uni.createFrom().nullItem() : rules.versions(request.versions());
-        return urlCheck.chain(() -> pins).chain(versions -> pool.withTransaction(c -> repository.findForUpdate(c, id)
+        return urlCheck.chain(() -> pins).chain(versions -> pool.withTransaction(c -> repository.findForUpdate(c, scope, id)
                         .onItem().ifNull().failWith(() -> new ResourceNotFound("Webhook", id))
                         .chain(current -> {
                             WebhookSubscription changed = new WebhookSubscription(id,
@@ -86,11 +89,11 @@ public class WebhookService {
                                     request.description() == null ? current.description() : request.description(),
                                     versions == null ? current.versions() : versions,
                                     newRateLimit ? rateLimit : current.rateLimit(),
-                                    current.status(), current.consecutiveFailures(), current.createdAt());
+                                    current.status(), current.consecutiveFailures(), current.createdAt(), current.accountId());
                             return repository.update(c, changed).chain(() -> changeStatus(c, current, request.status()));
                         })))
                 .chain(deadLetters::announce)
-                .chain(() -> find(id));
+                .chain(() -> find(scope, id));
     }
 
     private Uni<List<DeadLetterQueue.Parked>> changeStatus(SqlConnection c, WebhookSubscription current, String requested) {
@@ -104,8 +107,8 @@ public class WebhookService {
         return Uni.createFrom().item(List.of());
     }
 
-    public Uni<Void> delete(UUID id) {
-        return repository.delete(id).chain(deleted -> deleted
+    public Uni<Void> delete(Scope scope, UUID id) {
+        return repository.delete(scope, id).chain(deleted -> deleted
                 ? deadLetters.refreshWaiting()
                 : Uni.createFrom().failure(new ResourceNotFound("Webhook", id)));
     }
@@ -114,9 +117,9 @@ public class WebhookService {
      * A new secret signs from now on; the current ones keep signing for the overlap. Secrets that stopped
      * signing are dropped; while {@link #MAX_SIGNING_SECRETS} still sign, rotating again is refused.
      */
-    public Uni<String> rotateSecret(UUID id) {
+    public Uni<String> rotateSecret(Scope scope, UUID id) {
         String secret = WebhookSigner.newSecret();
-        return pool.withTransaction(c -> repository.findForUpdate(c, id)
+        return pool.withTransaction(c -> repository.findForUpdate(c, scope, id)
                         .onItem().ifNull().failWith(() -> new ResourceNotFound("Webhook", id))
                         .chain(() -> repository.purgeExpiredSecrets(c, id))
                         .chain(signing -> signing >= MAX_SIGNING_SECRETS
