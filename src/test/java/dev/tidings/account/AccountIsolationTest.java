@@ -285,6 +285,22 @@ class AccountIsolationTest {
     }
 
     @Test
+    void aRecoveryReachesOnlyTheAccountsEvents() {
+        Instant since = Instant.now().minusSeconds(1);
+        String mine = a.given().body(Orders.newOrder("iso-recovery-a")).post("/orders").then().statusCode(201).extract().path("id");
+        String theirs = b.given().body(Orders.newOrder("iso-recovery-b")).post("/orders").then().statusCode(201).extract().path("id");
+        await().atMost(PATIENCE).until(() -> visible(mine) && visible(theirs));
+        String url = receiver.newEndpoint();
+        String subscription = subscribe(a.given(), url); // created after both events: only a recovery reaches them
+
+        a.given().body(Map.of("since", since.toString())).post("/webhooks/{id}/recovery", subscription).then().statusCode(202)
+                .body("recovering", equalTo(1));
+        Received recovered = receiver.awaitRequests(url, 1).get(0);
+        assertThat(recovered.body()).contains(mine);
+        assertThat(bodies(receiver.requests(url))).noneMatch(body -> body.contains(theirs));
+    }
+
+    @Test
     void theNewsOfADisabledSubscriptionBelongsToItsAccount() {
         String subscription = subscribe(a.given(), receiver.newEndpoint());
         a.given().body(Map.of("status", "disabled")).patch("/webhooks/{id}", subscription).then().statusCode(200);

@@ -2,6 +2,7 @@ package dev.tidings.relay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tidings.support.Accounts;
 import dev.tidings.support.Api;
 import dev.tidings.support.Database;
 import dev.tidings.support.KafkaRecords;
@@ -59,6 +60,15 @@ class OutboxRelayTest {
         assertThat(header(record, "ce_time")).isEqualTo(envelope.get("timestamp").asText());
         assertThat(header(record, "ce_subject")).isEqualTo("order/" + id);
         assertThat(header(record, "content-type")).isEqualTo("application/json");
+        assertThat(record.headers().lastHeader("ce_account")).as("an operator's own event belongs to no account").isNull();
+    }
+
+    @Test
+    void anAccountsEventCarriesItsAccountOnKafka() {
+        Accounts.Tenant tenant = Accounts.create("relay-account");
+        String id = tenant.given().body(Orders.newOrder("relay-account")).post("/orders").then().statusCode(201).extract().path("id");
+        ConsumerRecord<String, String> record = orderTopic.awaitKey("order/" + id, 1).get(0);
+        assertThat(header(record, "ce_account")).isEqualTo(tenant.id());
     }
 
     @Test
