@@ -83,6 +83,8 @@ public final class Bench {
     private PostgresServer postgres;
     private KafkaBroker kafka;
     private ServiceProcess service;
+    /** A key of an account made at startup: P1 and P4 run once as the operator and once as this account. */
+    private String accountKey;
 
     private Bench(Plan plan) {
         this.plan = plan;
@@ -135,6 +137,8 @@ public final class Bench {
         p6.put("jvm_start_to_ready_ms", (System.nanoTime() - t0) / 1_000_000);
         p6.put("rss_idle_mb", rssMb());
         report.put("P6_startup_memory", p6);
+        String account = JSON.readTree(post("/accounts", "{\"name\":\"bench\"}", KEY)).get("id").asText();
+        accountKey = JSON.readTree(post("/accounts/" + account + "/keys", "{}", KEY)).get("key").asText();
     }
 
     private Map<String, String> serviceEnvironment() {
@@ -171,6 +175,11 @@ public final class Bench {
         p1.put("baseline_tps", baseline.get("tps"));
         p1.put("baseline_latency_avg_ms", baseline.get("latency_avg_ms"));
         p1.put("ratio_throughput", Measurements.round(ours / (double) baseline.get("tps")));
+        // the same load with an account key: key lookup, Tidings-Account resolution and scoped writes
+        long asAccount = closedLoop(plan.ingest(), plan.concurrency(), new Measurements(), accountKey);
+        double accountRate = asAccount / (double) plan.ingest().toSeconds();
+        p1.put("ours_as_account_orders_per_s", Measurements.round(accountRate));
+        p1.put("account_vs_operator", Measurements.round(accountRate / ours));
         report.put("P1_ingest", p1);
     }
 
@@ -179,6 +188,10 @@ public final class Bench {
     }
 
     private long closedLoop(Duration duration, int concurrency, Measurements latencies) throws Exception {
+        return closedLoop(duration, concurrency, latencies, KEY);
+    }
+
+    private long closedLoop(Duration duration, int concurrency, Measurements latencies, String key) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         AtomicLong done = new AtomicLong();
         long end = System.nanoTime() + duration.toNanos();
@@ -187,7 +200,7 @@ public final class Bench {
             workers.add(pool.submit(() -> {
                 while (System.nanoTime() < end) {
                     long t = System.nanoTime();
-                    HttpResponse<Void> response = http.send(order(), HttpResponse.BodyHandlers.discarding());
+                    HttpResponse<Void> response = http.send(order(key), HttpResponse.BodyHandlers.discarding());
                     if (response.statusCode() != 201) {
                         throw new IllegalStateException("POST /orders answered " + response.statusCode());
                     }
@@ -205,7 +218,11 @@ public final class Bench {
     }
 
     private HttpRequest order() {
-        return HttpRequest.newBuilder(URI.create(service.baseUri() + "/orders")).header("Authorization", "Bearer " + KEY)
+        return order(KEY);
+    }
+
+    private HttpRequest order(String key) {
+        return HttpRequest.newBuilder(URI.create(service.baseUri() + "/orders")).header("Authorization", "Bearer " + key)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(ORDER)).build();
     }
 
@@ -309,19 +326,8 @@ public final class Bench {
 
     private void webhookThroughput(Receiver receiver) throws Exception {
         int deliveries = plan.deliveries();
-        String webhookId = subscribe(receiver.url("/throughput"), "bench.nothing");
-        Duration ours;
-        try (Connection sql = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres")) {
-            sql.createStatement().execute("""
-                    insert into webhook_delivery (id, webhook_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
-                    select gen_random_uuid(), '%s', event_id, event_type, 'pending', 0, now(), now()
-                    from outbox where event_type = 'bench.loaded' limit %d""".formatted(webhookId, deliveries));
-            long t0 = System.nanoTime();
-            while (count(sql, "select count(*) from webhook_delivery where webhook_id = '" + webhookId + "' and status = 'pending'") > 0) {
-                Thread.sleep(50); // poll interval of the delivery clock
-            }
-            ours = Duration.ofNanos(System.nanoTime() - t0);
-        }
+        Duration ours = drain(receiver, deliveries, KEY);
+        Duration asAccount = drain(receiver, deliveries, accountKey);
         String body = "{\"eventId\":\"00000000-0000-7000-8000-000000000000\",\"eventType\":\"bench.loaded\",\"version\":1,"
                 + "\"timestamp\":\"2026-01-01T00:00:00.000Z\",\"source\":\"bench\",\"subject\":\"bench/1\",\"data\":{\"filler\":\""
                 + "x".repeat(300) + "\"}}";
@@ -332,8 +338,27 @@ public final class Bench {
         p4.put("baseline", "java.net.http client posting the same body to the same receiver, 64 concurrent");
         p4.put("baseline_per_s", Measurements.round(deliveries / (baseline.toMillis() / 1000.0)));
         p4.put("ratio_throughput", Measurements.round(baseline.toMillis() / (double) Math.max(1, ours.toMillis())));
+        p4.put("ours_as_account_per_s", Measurements.round(deliveries / (asAccount.toMillis() / 1000.0)));
+        p4.put("account_vs_operator", Measurements.round(ours.toMillis() / (double) Math.max(1, asAccount.toMillis())));
         report.put("P4_webhook_throughput", p4);
-        unsubscribe(webhookId);
+    }
+
+    /** Loads due deliveries for a fresh subscription of {@code key}'s owner and times until none is pending. */
+    private Duration drain(Receiver receiver, int deliveries, String key) throws Exception {
+        String webhookId = subscribe(receiver.url("/throughput"), "bench.nothing", key);
+        try (Connection sql = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres")) {
+            sql.createStatement().execute("""
+                    insert into webhook_delivery (id, webhook_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
+                    select gen_random_uuid(), '%s', event_id, event_type, 'pending', 0, now(), now()
+                    from outbox where event_type = 'bench.loaded' limit %d""".formatted(webhookId, deliveries));
+            long t0 = System.nanoTime();
+            while (count(sql, "select count(*) from webhook_delivery where webhook_id = '" + webhookId + "' and status = 'pending'") > 0) {
+                Thread.sleep(50); // poll interval of the delivery clock
+            }
+            return Duration.ofNanos(System.nanoTime() - t0);
+        } finally {
+            unsubscribe(webhookId, key);
+        }
     }
 
     // P5: SSE fan-out ----------------------------------------------------------------------------------
@@ -542,16 +567,31 @@ public final class Bench {
     // helpers ------------------------------------------------------------------------------------------
 
     private String subscribe(String url, String eventType) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(service.baseUri() + "/webhooks"))
-                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + url + "\",\"eventTypes\":[\"" + eventType + "\"]}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(response.body()).get("id").asText();
+        return subscribe(url, eventType, KEY);
+    }
+
+    private String subscribe(String url, String eventType, String key) throws Exception {
+        String body = "{\"url\":\"" + url + "\",\"eventTypes\":[\"" + eventType + "\"]}";
+        return JSON.readTree(post("/webhooks", body, key)).get("id").asText();
+    }
+
+    private String post(String path, String body, String key) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(service.baseUri() + path))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("POST " + path + " answered " + response.statusCode());
+        }
+        return response.body();
     }
 
     private void unsubscribe(String webhookId) throws Exception {
+        unsubscribe(webhookId, KEY);
+    }
+
+    private void unsubscribe(String webhookId, String key) throws Exception {
         http.send(HttpRequest.newBuilder(URI.create(service.baseUri() + "/webhooks/" + webhookId))
-                .header("Authorization", "Bearer " + KEY).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+                .header("Authorization", "Bearer " + key).DELETE().build(), HttpResponse.BodyHandlers.discarding());
     }
 
     private static long count(Connection sql, String query) throws Exception {
