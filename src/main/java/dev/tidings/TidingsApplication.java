@@ -13,6 +13,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
                 description = "Event-emitting API: transactional outbox, Kafka relay, webhooks and Server-Sent Events."),
         security = @SecurityRequirement(name = "apiKey"))
 @SecurityScheme(securitySchemeName = "apiKey", type = SecuritySchemeType.HTTP, scheme = "bearer",
-        description = "One of events.auth.api-keys")
+        description = "An operator key (one of events.auth.api-keys) or an account key (tdk_...)")
 public class TidingsApplication extends Application {
 }

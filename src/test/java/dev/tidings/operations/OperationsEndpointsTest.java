@@ -86,6 +86,12 @@ class OperationsEndpointsTest {
                 .body("paths", hasKey("/dead-letters"))
                 .body("paths", hasKey("/dead-letters/{id}/replay"))
                 .body("paths", hasKey("/dead-letters/replay"))
+                .body("paths", hasKey("/webhooks/{id}/recovery"))
+                .body("paths", hasKey("/accounts"))
+                .body("paths", hasKey("/accounts/{id}"))
+                .body("paths", hasKey("/accounts/{id}/keys"))
+                .body("paths", hasKey("/accounts/{id}/keys/{keyId}"))
+                .body("paths.'/orders'.post.parameters.name", hasItem("Tidings-Account"))
                 .body("components.securitySchemes", hasKey("apiKey"));
     }
 }
