@@ -1,6 +1,5 @@
 package dev.tidings.eventlog;
 
-import jakarta.inject.Inject;
 import dev.tidings.account.CurrentCaller;
 import dev.tidings.account.Scope;
 import dev.tidings.event.EventEnvelope;
@@ -8,6 +7,7 @@ import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
 import dev.tidings.problem.ResourceNotFound;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;

@@ -1,6 +1,5 @@
 package dev.tidings.order;
 
-import jakarta.inject.Inject;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tidings.event.BuiltInEventType;
@@ -8,6 +7,7 @@ import dev.tidings.event.Timestamps;
 import dev.tidings.outbox.EventDraft;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.math.BigDecimal;
 import java.util.List;

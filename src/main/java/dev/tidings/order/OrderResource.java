@@ -1,6 +1,5 @@
 package dev.tidings.order;
 
-import jakarta.inject.Inject;
 import dev.tidings.account.CurrentCaller;
 import dev.tidings.account.Scope;
 import dev.tidings.event.TypeFilter;
@@ -11,6 +10,7 @@ import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
 import dev.tidings.problem.InvalidRequest;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;

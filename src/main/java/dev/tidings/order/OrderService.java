@@ -1,6 +1,5 @@
 package dev.tidings.order;
 
-import jakarta.inject.Inject;
 import dev.tidings.account.Scope;
 import dev.tidings.outbox.EventDraft;
 import dev.tidings.outbox.Outbox;
@@ -13,6 +12,7 @@ import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 
 import java.util.List;

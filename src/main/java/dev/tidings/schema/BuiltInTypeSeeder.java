@@ -1,12 +1,12 @@
 package dev.tidings.schema;
 
-import jakarta.inject.Inject;
 import dev.tidings.event.BuiltInEventType;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.util.Arrays;

@@ -1,6 +1,5 @@
 package dev.tidings.schema;
 
-import jakarta.inject.Inject;
 import dev.tidings.event.BuiltInEventType;
 import dev.tidings.problem.Conflict;
 import dev.tidings.problem.ResourceNotFound;
@@ -11,6 +10,7 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

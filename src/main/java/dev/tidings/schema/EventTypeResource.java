@@ -1,13 +1,13 @@
 package dev.tidings.schema;
 
-import dev.tidings.account.OperatorOnly;
-import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tidings.account.OperatorOnly;
 import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.Json;
+import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;

@@ -1,6 +1,5 @@
 package dev.tidings.schema;
 
-import jakarta.inject.Inject;
 import dev.tidings.problem.Problem;
 import dev.tidings.problem.SchemaBudgetExceeded;
 import dev.tidings.problem.SchemaViolation;
@@ -11,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Validator;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -1,14 +1,12 @@
 package dev.tidings.sse;
 
-import jakarta.inject.Inject;
 import dev.tidings.account.Scope;
 import dev.tidings.event.TypeFilter;
-import dev.tidings.account.Scope;
 import dev.tidings.eventlog.EventLog;
-import dev.tidings.account.Scope;
 import dev.tidings.eventlog.LogEntry;
 import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,12 +1,12 @@
 package dev.tidings.sse;
 
-import jakarta.inject.Inject;
 import dev.tidings.account.Caller;
 import dev.tidings.account.CurrentCaller;
 import dev.tidings.account.Scope;
 import dev.tidings.eventlog.LogEntry;
 import dev.tidings.paging.PageParameters;
 import io.smallrye.mutiny.Multi;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;

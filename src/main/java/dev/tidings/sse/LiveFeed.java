@@ -2,7 +2,6 @@ package dev.tidings.sse;
 
 import dev.tidings.account.Scope;
 import dev.tidings.background.BackgroundLoop;
-import dev.tidings.account.Scope;
 import dev.tidings.background.PgNotifications;
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.TypeFilter;

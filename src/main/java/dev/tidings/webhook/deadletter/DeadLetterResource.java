@@ -1,11 +1,11 @@
 package dev.tidings.webhook.deadletter;
 
-import jakarta.inject.Inject;
 import dev.tidings.account.CurrentCaller;
 import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

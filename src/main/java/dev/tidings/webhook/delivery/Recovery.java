@@ -1,6 +1,5 @@
 package dev.tidings.webhook.delivery;
 
-import jakarta.inject.Inject;
 import dev.tidings.event.BuiltInEventType;
 import dev.tidings.event.TypeFilter;
 import dev.tidings.problem.Conflict;
@@ -15,6 +14,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;

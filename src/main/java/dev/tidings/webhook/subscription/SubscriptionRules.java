@@ -1,6 +1,5 @@
 package dev.tidings.webhook.subscription;
 
-import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tidings.event.EventType;
 import dev.tidings.event.TypeFilter;
@@ -9,6 +8,7 @@ import dev.tidings.problem.Problem;
 import dev.tidings.schema.EventTypeCatalogue;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,5 @@
 package dev.tidings.webhook.subscription;
 
-import jakarta.inject.Inject;
 import dev.tidings.account.Scope;
 import dev.tidings.webhook.SubscriptionStatus;
 import io.smallrye.mutiny.Uni;
@@ -12,6 +11,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;

@@ -1,6 +1,5 @@
 package dev.tidings.webhook.subscription;
 
-import jakarta.inject.Inject;
 import dev.tidings.account.CurrentCaller;
 import dev.tidings.event.Timestamps;
 import dev.tidings.event.WireNamed;
@@ -13,6 +12,7 @@ import dev.tidings.webhook.delivery.Recovery;
 import dev.tidings.webhook.delivery.RecoveryWindow;
 import dev.tidings.webhook.delivery.TestPing;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
