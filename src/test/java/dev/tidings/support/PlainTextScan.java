@@ -34,6 +34,7 @@ public final class PlainTextScan {
     /** The same, in the database of {@code connection}. */
     public static List<String> occurrences(Connection connection, List<String> texts) throws SQLException {
         Set<String> found = new LinkedHashSet<>();
+        boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false); // the driver streams a result set only inside a transaction
         try {
             for (String table : tables(connection)) {
@@ -53,6 +54,7 @@ public final class PlainTextScan {
             }
         } finally {
             connection.rollback();
+            connection.setAutoCommit(autoCommit);
         }
         return new ArrayList<>(found);
     }
