@@ -7,6 +7,7 @@ import dev.tidings.support.KafkaBroker;
 import dev.tidings.support.PostgresServer;
 import dev.tidings.support.ServiceProcess;
 import dev.tidings.support.SseClient;
+import dev.tidings.support.TestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -149,6 +150,7 @@ public final class Bench {
         env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("EVENTS_AUTH_API_KEYS", KEY);
+        env.put("EVENTS_SECRETS_KEYS", TestInfrastructure.SECRETS_KEY);
         env.put("EVENTS_WEBHOOKS_ALLOW_HTTP", "true");
         env.put("EVENTS_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true");
         env.put("QUARKUS_LOG_LEVEL", "WARN");

@@ -15,6 +15,8 @@ import java.util.Map;
 public final class LocalStack {
 
     static final String API_KEY = "local-dev-key";
+    /** Seals the webhook secrets kept in .tidings-local/: fixed, so they still open after a restart; never for real use. */
+    static final String SECRETS_KEY = "dGlkaW5ncy1sb2NhbC1rZXk6ZGV2LW9ubHktMTIzNDU=";
 
     private LocalStack() {
     }
@@ -29,7 +31,8 @@ public final class LocalStack {
                 "QUARKUS_DATASOURCE_USERNAME", PostgresServer.USER,
                 "QUARKUS_DATASOURCE_PASSWORD", "postgres",
                 "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "EVENTS_AUTH_API_KEYS", API_KEY), 8080, "/q/health/ready", null);
+                "EVENTS_AUTH_API_KEYS", API_KEY,
+                "EVENTS_SECRETS_KEYS", SECRETS_KEY), 8080, "/q/health/ready", null);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 service.stop();

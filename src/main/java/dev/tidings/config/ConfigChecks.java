@@ -1,5 +1,6 @@
 package dev.tidings.config;
 
+import dev.tidings.secrets.SecretCipher;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -8,8 +9,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Refuses to start with a duration that would break a loop or a timer (zero or negative), naming the
- * key. Sizes and counts are checked by the constraints on {@link EventsConfig} itself.
+ * Refuses to start with a duration that would break a loop or a timer (zero or negative), or with a
+ * malformed {@code events.secrets.keys}, naming the key. Sizes and counts are checked by the constraints
+ * on {@link EventsConfig} itself.
  */
 @ApplicationScoped
 public class ConfigChecks {
@@ -27,6 +29,7 @@ public class ConfigChecks {
         durations.forEach(ConfigChecks::requirePositive);
         requirePositiveOrZero("events.webhooks.lease-margin", config.webhooks().leaseMargin());
         config.webhooks().retrySchedule().forEach(delay -> requirePositive("events.webhooks.retry-schedule", delay));
+        SecretCipher.of(config.secrets().keys()); // refuses a key that is not base64 or not 32 bytes
     }
 
     private static void requirePositive(String key, Duration value) {

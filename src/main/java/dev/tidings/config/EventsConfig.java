@@ -32,6 +32,8 @@ public interface EventsConfig {
 
     Sse sse();
 
+    Secrets secrets();
+
     Limits limits();
 
     interface Auth {
@@ -131,6 +133,15 @@ public interface EventsConfig {
         /** How often the live feed reads the log when no notification woke it. */
         @WithDefault("1s")
         Duration pollInterval();
+    }
+
+    interface Secrets {
+        /**
+         * Base64 AES-256 keys (32 bytes each) that seal webhook signing secrets at rest: the first seals, every
+         * one opens. Required: without it, or with a malformed key, the service refuses to start (dev mode sets one).
+         */
+        @NotEmpty
+        List<String> keys();
     }
 
     interface Limits {

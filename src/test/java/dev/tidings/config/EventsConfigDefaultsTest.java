@@ -12,7 +12,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The defaults of CONTRACT §10, read from the mapping itself with nothing set but the required key. */
+/** The defaults of CONTRACT §10, read from the mapping itself with nothing set but the required keys. */
 class EventsConfigDefaultsTest {
 
     private static EventsConfig config;
@@ -23,7 +23,8 @@ class EventsConfigDefaultsTest {
                 .withMapping(EventsConfig.class)
                 // Quarkus reads durations such as "10s" with this converter; plain SmallRye only takes ISO-8601
                 .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(Map.of("events.auth.api-keys", "only-key"), "test", 500))
+                .withSources(new PropertiesConfigSource(Map.of("events.auth.api-keys", "only-key",
+                        "events.secrets.keys", "first-key,second-key"), "test", 500))
                 .build();
         config = smallRye.getConfigMapping(EventsConfig.class);
     }
@@ -79,5 +80,10 @@ class EventsConfigDefaultsTest {
     @Test
     void theRequiredKeyIsReadAsAList() {
         assertThat(config.auth().apiKeys()).containsExactly("only-key");
+    }
+
+    @Test
+    void theSecretsKeysAreReadAsAListInTheirOrder() {
+        assertThat(config.secrets().keys()).containsExactly("first-key", "second-key");
     }
 }

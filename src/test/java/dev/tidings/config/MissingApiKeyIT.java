@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Outside dev mode the packaged service refuses to start without an API key, or with a size, count or
- * duration that would break it, and says which key is wrong.
+ * Outside dev mode the packaged service refuses to start without an API key or a secrets key, with a
+ * malformed secrets key, or with a size, count or duration that would break it, and says which key is wrong.
  */
 @Tag("processes")
 class MissingApiKeyIT {
@@ -27,6 +28,28 @@ class MissingApiKeyIT {
     @Test
     void theServiceRefusesToStartWithoutAnApiKey() throws Exception {
         assertThat(refusedStartup(Map.of())).contains("events.auth.api-keys");
+    }
+
+    @Test
+    void theServiceRefusesToStartWithoutASecretsKey() throws Exception {
+        TestInfrastructure.startOnce();
+        Map<String, String> environment = new HashMap<>(TestInfrastructure.serviceEnvironment());
+        environment.remove("EVENTS_SECRETS_KEYS");
+        assertThat(refusedStartup(environment)).contains("events.secrets.keys");
+    }
+
+    /** Not base64; 16 bytes (AES-128, not 256); a second key that is not base64. The key itself is never repeated. */
+    @ParameterizedTest
+    @ValueSource(strings = {"not-base64-at-all!", "c2l4dGVlbi1ieXRlLWtleQ==", "dGlkaW5ncy10ZXN0LWtleTpub3QtYS1yZWFsLW9uZSE=,x#y"})
+    void theServiceRefusesToStartWithAMalformedSecretsKey(String keys) throws Exception {
+        TestInfrastructure.startOnce();
+        Map<String, String> environment = new HashMap<>(TestInfrastructure.serviceEnvironment());
+        environment.put("EVENTS_SECRETS_KEYS", keys);
+        String output = refusedStartup(environment);
+        assertThat(output).contains("events.secrets.keys");
+        for (String key : keys.split(",")) {
+            assertThat(output).doesNotContain(key);
+        }
     }
 
     @ParameterizedTest
@@ -48,6 +71,7 @@ class MissingApiKeyIT {
                 "-jar", ServiceProcess.JAR.toString())
                 .redirectErrorStream(true).redirectOutput(LOG.toFile()); // a file: the process never blocks on a full pipe
         builder.environment().remove("EVENTS_AUTH_API_KEYS");
+        builder.environment().remove("EVENTS_SECRETS_KEYS");
         builder.environment().put("QUARKUS_HTTP_PORT", "0");
         builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         builder.environment().putAll(environment);

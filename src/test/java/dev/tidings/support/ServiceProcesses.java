@@ -1,5 +1,6 @@
 package dev.tidings.support;
 
+import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -38,6 +39,11 @@ public final class ServiceProcesses implements BeforeAllCallback, AfterEachCallb
         this.log = Path.of("target", logName);
     }
 
+    /** Where the output of every process started through this goes (appended, across runs). */
+    public Path log() {
+        return log;
+    }
+
     /** The infrastructure's settings and the test key, as environment variables. */
     public static Map<String, String> environment() {
         return new HashMap<>(TestInfrastructure.serviceEnvironment());
@@ -66,10 +72,15 @@ public final class ServiceProcesses implements BeforeAllCallback, AfterEachCallb
 
     /** Subscribes {@code url} through {@code instance}; answers the subscription's id. */
     public String subscribe(ServiceProcess instance, String url, List<String> eventTypes) {
-        String id = instance.request().body(Map.of("url", url, "eventTypes", eventTypes)).post("/webhooks")
-                .then().statusCode(201).extract().path("id");
-        subscriptions.add(id);
-        return id;
+        return subscribeWithSecret(instance, url, eventTypes).getString("id");
+    }
+
+    /** The same; answers the created subscription, its signing secret included. */
+    public JsonPath subscribeWithSecret(ServiceProcess instance, String url, List<String> eventTypes) {
+        JsonPath created = instance.request().body(Map.of("url", url, "eventTypes", eventTypes)).post("/webhooks")
+                .then().statusCode(201).extract().jsonPath();
+        subscriptions.add(created.getString("id"));
+        return created;
     }
 
     @Override

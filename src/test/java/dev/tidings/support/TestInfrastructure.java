@@ -17,6 +17,9 @@ import java.util.Map;
 @WithTestResource(value = TestInfrastructure.class, scope = TestResourceScope.GLOBAL)
 public class TestInfrastructure implements QuarkusTestResourceLifecycleManager {
 
+    /** The key of {@code %test.events.secrets.keys}: service processes open what in-process tests sealed, and the reverse. */
+    public static final String SECRETS_KEY = "dGlkaW5ncy10ZXN0LWtleTpub3QtYS1yZWFsLW9uZSE=";
+
     private static String jdbcUrl;
     private static String user;
     private static String password;
@@ -44,12 +47,13 @@ public class TestInfrastructure implements QuarkusTestResourceLifecycleManager {
                 "kafka.bootstrap.servers", bootstrapServers);
     }
 
-    /** The same configuration as environment variables (plus the test key), for a service started as a process. */
+    /** The same configuration as environment variables (plus the test keys), for a service started as a process. */
     public static Map<String, String> serviceEnvironment() {
         Map<String, String> environment = new HashMap<>();
         serviceConfiguration().forEach((name, value) ->
                 environment.put(name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), value));
         environment.put("EVENTS_AUTH_API_KEYS", Api.KEY);
+        environment.put("EVENTS_SECRETS_KEYS", SECRETS_KEY);
         return environment;
     }
 

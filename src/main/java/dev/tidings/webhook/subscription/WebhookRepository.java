@@ -1,9 +1,11 @@
 package dev.tidings.webhook.subscription;
 
 import dev.tidings.account.Scope;
+import dev.tidings.secrets.SecretCipher;
 import dev.tidings.webhook.SubscriptionStatus;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -12,6 +14,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -22,9 +25,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Reads and writes subscriptions and their secrets with the reactive SQL client. */
+/** Reads and writes subscriptions and their secrets (sealed at rest) with the reactive SQL client. */
 @ApplicationScoped
 public class WebhookRepository {
+
+    private static final Logger LOG = Logger.getLogger(WebhookRepository.class);
 
     private static final String SELECT = "select " + WebhookSubscription.COLUMNS + " from webhook_subscription";
     /** One subscription of the scope $2 (null: any). */
@@ -38,6 +43,8 @@ public class WebhookRepository {
 
     @Inject
     Pool pool;
+    @Inject
+    SecretCipher cipher;
 
     Uni<Void> insert(SqlConnection connection, WebhookSubscription s, String secret) {
         OffsetDateTime now = s.createdAt().atOffset(ZoneOffset.UTC);
@@ -107,9 +114,13 @@ public class WebhookRepository {
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
+    /** Stores the secret sealed under the first key of {@code events.secrets.keys}, never in plain text. */
     Uni<Void> addSecret(SqlConnection connection, UUID webhookId, String secret) {
-        return connection.preparedQuery("insert into webhook_secret (webhook_id, secret, created_at) values ($1, $2, now())")
-                .execute(Tuple.of(webhookId, secret)).replaceWithVoid();
+        SecretCipher.Sealed sealed = cipher.seal(webhookId, secret);
+        return connection.preparedQuery("insert into webhook_secret (webhook_id, sealed_secret, key_fingerprint, created_at) "
+                        + "values ($1, $2, $3, now())")
+                .execute(Tuple.tuple().addUUID(webhookId).addBuffer(Buffer.buffer(sealed.bytes())).addString(sealed.keyFingerprint()))
+                .replaceWithVoid();
     }
 
     /** Secrets still signing keep doing so for {@code overlap}, then expire. */
@@ -119,17 +130,32 @@ public class WebhookRepository {
                 .execute(Tuple.of(webhookId, overlap.toMillis() / 1000.0)).replaceWithVoid();
     }
 
-    /** The secrets that sign now, newest first, per subscription. */
+    /**
+     * The secrets that sign now, newest first, per subscription, opened. One that does not open (its key
+     * was removed from {@code events.secrets.keys}) is left out and logged: it cannot sign, the others still do.
+     */
     public Uni<Map<UUID, List<String>>> signingSecrets(List<UUID> webhookIds) {
-        return pool.preparedQuery("select webhook_id, secret from webhook_secret where webhook_id = any($1) "
-                        + "and (expires_at is null or expires_at > now()) order by created_at desc")
+        return pool.preparedQuery("select webhook_id, sealed_secret, key_fingerprint from webhook_secret where webhook_id = any($1) "
+                        + "and (expires_at is null or expires_at > now()) order by created_at desc, id desc")
                 .execute(Tuple.of(webhookIds.toArray(UUID[]::new)))
                 .map(rows -> {
                     Map<UUID, List<String>> secrets = new HashMap<>();
-                    rows.forEach(row -> secrets.computeIfAbsent(row.getUUID("webhook_id"), k -> new ArrayList<>())
-                            .add(row.getString("secret")));
+                    rows.forEach(row -> {
+                        UUID webhookId = row.getUUID("webhook_id");
+                        try {
+                            String secret = cipher.open(webhookId, sealed(row));
+                            secrets.computeIfAbsent(webhookId, k -> new ArrayList<>()).add(secret);
+                        } catch (SecretCipher.Unreadable unreadable) {
+                            LOG.warn(unreadable.getMessage());
+                        }
+                    });
                     return secrets;
                 });
+    }
+
+    /** The sealed secret of a {@code webhook_secret} row. */
+    static SecretCipher.Sealed sealed(Row row) {
+        return new SecretCipher.Sealed(row.getBuffer("sealed_secret").getBytes(), row.getString("key_fingerprint"));
     }
 
     private static WebhookSubscription first(RowSet<Row> rows) {

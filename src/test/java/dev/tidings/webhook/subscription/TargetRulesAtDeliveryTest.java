@@ -1,5 +1,6 @@
 package dev.tidings.webhook.subscription;
 
+import dev.tidings.secrets.SecretCipher;
 import dev.tidings.support.Api;
 import dev.tidings.support.ConfigOverrideProfile;
 import dev.tidings.support.Database;
@@ -7,6 +8,7 @@ import dev.tidings.support.Orders;
 import dev.tidings.support.WebhookReceiver;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -42,6 +44,9 @@ class TargetRulesAtDeliveryTest {
 
     private static final WebhookReceiver receiver = WebhookReceiver.shared();
 
+    @Inject
+    SecretCipher cipher;
+
     @Test
     void aTargetThatIsNowALoopbackAddressGetsNoRequest() throws Exception {
         String url = receiver.newEndpoint();
@@ -71,12 +76,13 @@ class TargetRulesAtDeliveryTest {
         assertThat(receiver.requests(probe)).hasSize(1);
     }
 
-    private static String insertSubscription(String url) {
+    private String insertSubscription(String url) {
         String id = "0190a3c4-0000-7000-8000-" + String.format("%012d", System.nanoTime() % 1_000_000_000_000L);
         Database.update("insert into webhook_subscription (id, url, event_types, versions, status, created_at, updated_at) "
                 + "values (?::uuid, ?, '{order.created}', '{}', 'active', now(), now())", id, url);
-        Database.update("insert into webhook_secret (webhook_id, secret, created_at) values (?::uuid, ?, now())",
-                id, "whsec_" + Base64.getEncoder().encodeToString(new byte[32]));
+        SecretCipher.Sealed sealed = cipher.seal(UUID.fromString(id), "whsec_" + Base64.getEncoder().encodeToString(new byte[32]));
+        Database.update("insert into webhook_secret (webhook_id, sealed_secret, key_fingerprint, created_at) values (?::uuid, ?, ?, now())",
+                id, sealed.bytes(), sealed.keyFingerprint());
         return id;
     }
 }
