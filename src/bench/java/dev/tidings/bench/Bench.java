@@ -92,6 +92,11 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        String soak = List.of(args).stream().filter(a -> a.startsWith("--soak")).findFirst().orElse(null);
+        if (soak != null) { // --soak or --soak=<minutes>
+            Soak.run(Duration.ofMinutes(soak.contains("=") ? Long.parseLong(soak.substring(soak.indexOf('=') + 1)) : 60));
+            System.exit(0);
+        }
         Plan plan = List.of(args).contains("--quick") ? Plan.QUICK : Plan.FULL;
         new Bench(plan).run();
         System.exit(0);

@@ -27,6 +27,9 @@ public class ConfigChecks {
                 "events.sse.heartbeat-interval", config.sse().heartbeatInterval(),
                 "events.sse.poll-interval", config.sse().pollInterval());
         durations.forEach(ConfigChecks::requirePositive);
+        requirePositive("events.retention.events", config.retention().events());
+        requirePositive("events.retention.deliveries", config.retention().deliveries());
+        requirePositive("events.retention.interval", config.retention().interval());
         requirePositiveOrZero("events.webhooks.lease-margin", config.webhooks().leaseMargin());
         config.webhooks().retrySchedule().forEach(delay -> requirePositive("events.webhooks.retry-schedule", delay));
         SecretCipher.of(config.secrets().keys()); // refuses a key that is not base64 or not 32 bytes

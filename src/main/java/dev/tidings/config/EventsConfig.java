@@ -34,6 +34,8 @@ public interface EventsConfig {
 
     Secrets secrets();
 
+    Retention retention();
+
     Limits limits();
 
     interface Auth {
@@ -142,6 +144,25 @@ public interface EventsConfig {
          */
         @NotEmpty
         List<String> keys();
+    }
+
+    interface Retention {
+        /** Events leave the log (lists, cursors, SSE replay) this long after they happened. */
+        @WithDefault("30d")
+        Duration events();
+
+        /** Delivery attempts (except those of a pending delivery) and dead letters (from deadAt) are kept this long. */
+        @WithDefault("30d")
+        Duration deliveries();
+
+        /** How often each instance removes what has expired; the contract allows a minute at most. */
+        @WithDefault("30s")
+        Duration interval();
+
+        /** Rows removed per statement: each batch holds its locks only for a moment. */
+        @WithDefault("1000")
+        @Positive
+        int batchSize();
     }
 
     interface Limits {

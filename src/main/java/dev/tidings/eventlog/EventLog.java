@@ -4,6 +4,7 @@ import dev.tidings.account.Scope;
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.TypeFilter;
 import dev.tidings.paging.Page;
+import dev.tidings.retention.LogFloor;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -24,28 +25,30 @@ import java.util.UUID;
 public class EventLog {
 
     /**
-     * Events after $1 of the types $2 and of the account $5 (null: all), at most $3, oldest first, cut
-     * where they add up to $4 bytes: a row
-     * is returned while the rows before it stay under the budget, so the first row always comes and at
-     * most one row past the budget tells that more exist.
+     * Events after $1 (and never below the log's floor, read in the same statement) of the types $2 and of
+     * the account $5 (null: all), at most $3, oldest first, cut where they add up to $4 bytes: a row is
+     * returned while the rows before it stay under the budget, so the first row always comes and at most
+     * one row past the budget tells that more exist. Always one row at least: the floor, with no event
+     * when none follows.
      */
-    private static final String AFTER = """
-            select sequence, event_type, envelope, account_id, bytes_before + octet_length(envelope) <= $4 as fits from (
-              select sequence, event_type, envelope, account_id,
-                sum(octet_length(envelope)) over (order by sequence) - octet_length(envelope) as bytes_before
-              from outbox where sequence is not null and sequence > $1 and event_type like any($2)
-                and ($5::uuid is null or account_id = $5)
-              order by sequence limit $3) page
-            where bytes_before < $4 order by sequence""";
+    private static final String AFTER = after("");
     /** The same for one subject ($6, an order's history), which has an index of its own. */
-    private static final String AFTER_FOR_SUBJECT = """
-            select sequence, event_type, envelope, account_id, bytes_before + octet_length(envelope) <= $4 as fits from (
-              select sequence, event_type, envelope, account_id,
-                sum(octet_length(envelope)) over (order by sequence) - octet_length(envelope) as bytes_before
-              from outbox where sequence is not null and sequence > $1 and event_type like any($2)
-                and ($5::uuid is null or account_id = $5) and subject = $6
-              order by sequence limit $3) page
-            where bytes_before < $4 order by sequence""";
+    private static final String AFTER_FOR_SUBJECT = after(" and subject = $6");
+
+    private static String after(String condition) {
+        return """
+                with held as (select oldest_sequence from log_floor where id = 1)
+                select held.oldest_sequence as floor, page.* from held left join (
+                  select sequence, event_type, envelope, account_id, bytes_before + octet_length(envelope) <= $4 as fits from (
+                    select sequence, event_type, envelope, account_id,
+                      sum(octet_length(envelope)) over (order by sequence) - octet_length(envelope) as bytes_before
+                    from outbox, held h where sequence > greatest($1, h.oldest_sequence - 1) and event_type like any($2)
+                      and ($5::uuid is null or account_id = $5)""" + condition + """
+
+                    order by sequence limit $3) numbered
+                  where bytes_before < $4) page on true
+                order by page.sequence""";
+    }
     private static final String BY_EVENT_ID = """
             select sequence, event_type, envelope, account_id from outbox
             where sequence is not null and event_id = $1 and ($2::uuid is null or account_id = $2)""";
@@ -56,10 +59,12 @@ public class EventLog {
     }
 
     private final Pool pool;
+    private final LogFloor floor;
     private final int pageBytes;
 
-    public EventLog(Pool pool, EventsConfig config) {
+    public EventLog(Pool pool, LogFloor floor, EventsConfig config) {
         this.pool = pool;
+        this.floor = floor;
         this.pageBytes = config.limits().pageBytes();
     }
 
@@ -80,13 +85,22 @@ public class EventLog {
             arguments.addString(subject);
         }
         return pool.preparedQuery(subject == null ? AFTER : AFTER_FOR_SUBJECT).execute(arguments)
-                .map(rows -> slice(rows, limit));
+                .map(rows -> slice(rows, afterSequence, limit));
     }
 
-    /** Keeps what fits in {@code limit} items and the byte budget (the first row always); a row left over means more exist. */
-    private static Slice slice(RowSet<Row> rows, int limit) {
+    /**
+     * 410 if events after {@code afterSequence} are gone; else keeps what fits in {@code limit} items and the
+     * byte budget (the first row always); a row left over means more exist.
+     */
+    private Slice slice(RowSet<Row> rows, long afterSequence, int limit) {
+        long oldest = rows.iterator().next().getLong("floor");
+        floor.update(oldest);
+        LogFloor.requireHeld(afterSequence, oldest);
         List<LogEntry> kept = new ArrayList<>(Math.min(rows.size(), limit));
         for (Row row : rows) {
+            if (row.getLong("sequence") == null) {
+                break; // the floor's row, no event after it
+            }
             if (kept.size() == limit || (!kept.isEmpty() && !row.getBoolean("fits"))) {
                 return new Slice(kept, true);
             }

@@ -98,6 +98,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        if (DatabaseUnavailable.isCause(e)) {
+            LOG.warnf("Answered 503, the database is unavailable: %s", e.toString());
+            return Response.fromResponse(Problem.of(503, "The database is unavailable for a moment; try again.").toResponse())
+                    .header(HttpHeaders.RETRY_AFTER, DatabaseUnavailable.RETRY_AFTER.toSeconds()).build();
+        }
         LOG.error("Unexpected failure", e);
         return Problem.of(500, "The service could not handle the request.").toResponse();
     }

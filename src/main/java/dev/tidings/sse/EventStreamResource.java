@@ -5,6 +5,7 @@ import dev.tidings.account.CurrentCaller;
 import dev.tidings.account.Scope;
 import dev.tidings.eventlog.LogEntry;
 import dev.tidings.paging.PageParameters;
+import dev.tidings.retention.LogFloor;
 import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -33,6 +34,8 @@ public class EventStreamResource {
     StreamQuota quota;
     @Inject
     CurrentCaller caller;
+    @Inject
+    LogFloor floor;
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -49,6 +52,11 @@ public class EventStreamResource {
         Caller who = caller.get();
         Scope scope = who.scopeNaming(PageParameters.optionalId(account, "account", "must be an account id"));
         Long lastEventId = lastEventId(lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParameter);
+        if (lastEventId != null) {
+            // 410 before the stream starts; should the floor have moved since this instance last read it, the
+            // replay's own read fails the stream instead (the client reconnects and gets the 410): never a gap
+            LogFloor.requireHeld(lastEventId, floor.oldest());
+        }
         Multi<OutboundSseEvent> events = stream.open(scope, PageParameters.types(types, "types"), lastEventId)
                 .map(entry -> frame(sse, entry));
         Multi<OutboundSseEvent> keepalives = stream.heartbeats().map(tick -> sse.newEventBuilder().comment("keepalive").build());

@@ -31,6 +31,8 @@ class OperationsEndpointsTest {
                 .body("checks.name", hasItem(containsString("PostgreSQL")))
                 .body("checks.name", hasItem(containsString("Kafka")));
         RestAssured.given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        RestAssured.given().get("/q/health/group/serving").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItem("Database"));
     }
 
     @Test

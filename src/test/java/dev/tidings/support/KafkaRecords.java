@@ -17,8 +17,8 @@ public final class KafkaRecords implements AutoCloseable {
     private final KafkaCompanion companion;
     private final ConsumerTask<String, String> task;
 
-    private KafkaRecords(String topic) {
-        this.companion = new KafkaCompanion(TestInfrastructure.bootstrapServers());
+    private KafkaRecords(String bootstrapServers, String topic) {
+        this.companion = new KafkaCompanion(bootstrapServers);
         this.task = companion.consumeStrings()
                 .withGroupId("test-" + UUID.randomUUID())
                 .withOffsetReset(OffsetResetStrategy.EARLIEST)
@@ -26,7 +26,12 @@ public final class KafkaRecords implements AutoCloseable {
     }
 
     public static KafkaRecords of(String topic) {
-        return new KafkaRecords(topic);
+        return new KafkaRecords(TestInfrastructure.bootstrapServers(), topic);
+    }
+
+    /** Records of a topic on another broker than the shared one. */
+    public static KafkaRecords of(String bootstrapServers, String topic) {
+        return new KafkaRecords(bootstrapServers, topic);
     }
 
     /** Waits until at least {@code count} records with this key arrived, and answers them in arrival order. */
