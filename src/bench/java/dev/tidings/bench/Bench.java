@@ -148,6 +148,11 @@ public final class Bench {
     }
 
     private Map<String, String> serviceEnvironment() {
+        return serviceEnvironment(postgres, kafka);
+    }
+
+    /** How every benchmark starts the service: against these servers, with the bench key, delivering to local receivers. */
+    static Map<String, String> serviceEnvironment(PostgresServer postgres, KafkaBroker kafka) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl());
@@ -623,6 +628,11 @@ public final class Bench {
     }
 
     private double rssMb() throws IOException {
+        return rssMb(service);
+    }
+
+    /** The resident memory of a service process, in MB. */
+    static double rssMb(ServiceProcess service) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(service.process().pid()), "status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Measurements.round(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0);

@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.tidings.support.KafkaBroker;
 import dev.tidings.support.PostgresServer;
 import dev.tidings.support.ServiceProcess;
-import dev.tidings.support.TestInfrastructure;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,21 +75,11 @@ final class Soak {
         KafkaBroker kafka = KafkaBroker.start(work.resolve("kafka"), 0, 0);
         HttpServer receiver = receiver();
         try {
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
-            env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl());
-            env.put("QUARKUS_DATASOURCE_USERNAME", PostgresServer.USER);
-            env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
-            env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-            env.put("EVENTS_AUTH_API_KEYS", Bench.KEY);
-            env.put("EVENTS_SECRETS_KEYS", TestInfrastructure.SECRETS_KEY);
-            env.put("EVENTS_WEBHOOKS_ALLOW_HTTP", "true");
-            env.put("EVENTS_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true");
+            Map<String, String> env = Bench.serviceEnvironment(postgres, kafka);
             env.put("EVENTS_WEBHOOKS_RETRY_SCHEDULE", "1s,2s,4s");
             env.put("EVENTS_RETENTION_EVENTS", "5m");
             env.put("EVENTS_RETENTION_DELIVERIES", "5m");
             env.put("EVENTS_LIMITS_STREAMS_PER_KEY", Integer.toString(STREAMS + 10));
-            env.put("QUARKUS_LOG_LEVEL", "WARN");
             service = ServiceProcess.start(env, 0, "/q/health/ready", Path.of("target", "soak-service.log"));
             post("/webhooks", "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort() + "/soak\",\"eventTypes\":[\"order.created\"]}");
 
@@ -226,7 +215,7 @@ final class Soak {
         String metrics = http.send(HttpRequest.newBuilder(URI.create(service.baseUri() + "/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         sample.put("heap_used_mb", Measurements.round(sum(metrics, "jvm_memory_used_bytes{area=\"heap\"") / 1048576.0));
-        sample.put("rss_mb", rssMb());
+        sample.put("rss_mb", Bench.rssMb(service));
         sample.put("open_fds", fileDescriptors());
         sample.put("sse_connections", sum(metrics, "events_sse_connections"));
         try (Connection sql = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres")) {
@@ -295,15 +284,6 @@ final class Soak {
     private static double sum(String metrics, String prefix) {
         return metrics.lines().filter(l -> l.startsWith(prefix + " ") || l.startsWith(prefix + "{") || l.startsWith(prefix + ","))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    }
-
-    private double rssMb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(service.process().pid()), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Measurements.round(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0);
-            }
-        }
-        return -1;
     }
 
     private long fileDescriptors() throws IOException {
