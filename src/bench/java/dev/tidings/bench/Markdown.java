@@ -26,7 +26,8 @@ final class Markdown {
                 + latency(p1.get("ours_latency"), "p50_ms") + " ms, p99 " + latency(p1.get("ours_latency"), "p99_ms") + " ms)",
                 p1.get("baseline_tps") + " tx/s pgbench (avg " + p1.get("baseline_latency_avg_ms") + " ms)", p1.get("ratio_throughput") + " × throughput"));
         md.append(row("P1 ingest with an account key", p1.get("ours_as_account_orders_per_s") + " orders/s",
-                "the operator key's run above", p1.get("account_vs_operator") + " × throughput"));
+                "operator key before and after: " + p1.get("ours_orders_per_s") + " and " + p1.get("ours_operator_again_orders_per_s")
+                        + " orders/s", p1.get("account_vs_operator") + " × throughput"));
         md.append(row("P2 commit → Kafka, " + p2.get("rate_per_s") + "/s", percentiles(p2.get("commit_to_kafka")),
                 percentiles(p2.get("baseline_kafka_round_trip")) + " produce → consume", p2.get("ratio_p99_kafka") + " × p99"));
         md.append(row("P2 commit → webhook received", percentiles(p2.get("commit_to_webhook")), "", ""));
@@ -36,7 +37,8 @@ final class Markdown {
         md.append(row("P4 webhook deliveries, " + p4.get("deliveries"), p4.get("ours_per_s") + "/s signed and recorded",
                 p4.get("baseline_per_s") + "/s plain POSTs", p4.get("ratio_throughput") + " × throughput"));
         md.append(row("P4 to an account's subscription", p4.get("ours_as_account_per_s") + "/s",
-                "the platform subscription's run above", p4.get("account_vs_operator") + " × throughput"));
+                "platform subscription before and after: " + p4.get("ours_per_s") + " and " + p4.get("ours_operator_again_per_s")
+                        + "/s", p4.get("account_vs_operator") + " × throughput"));
         for (Map<String, Object> sse : (List<Map<String, Object>>) report.get("P5_sse_fan_out")) {
             md.append(row("P5 SSE " + sse.get("connections") + " connections",
                     sse.containsKey("failure") ? "failed at " + sse.get("failed_at") + ": " + sse.get("failure")
