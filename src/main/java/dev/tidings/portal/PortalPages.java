@@ -34,7 +34,7 @@ public class PortalPages {
     /** A page for a signed-in browser; without a session, a page saying how to get one. */
     public Uni<Response> page(String cookie, Function<PortalSessions.Session, Uni<Response>> body) {
         return sessions.find(cookie).chain(session -> session == null ? Uni.createFrom().item(signedOut())
-                        : body.apply(session).onFailure().recoverWithItem(failure -> failure(session, failure)));
+                        : Uni.createFrom().deferred(() -> body.apply(session)).onFailure().recoverWithItem(failure -> failure(session, failure)));
     }
 
     /** A state-changing form: the session's CSRF token must come with it (403 otherwise). */

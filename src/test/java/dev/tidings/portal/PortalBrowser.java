@@ -1,0 +1,106 @@
+package dev.tidings.portal;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+/**
+ * A real headless Chromium, driven through the chromedriver of the distribution's packages (the CI
+ * script installs both). Screenshots go to {@code target/portal-screenshots}, or to the directory named
+ * by the system property {@code portal.screenshots} (the README's pictures: {@code docs/portal}).
+ */
+final class PortalBrowser implements AutoCloseable {
+
+    static final Path CHROMEDRIVER = Path.of(System.getProperty("portal.chromedriver", "/usr/bin/chromedriver"));
+    static final Path CHROMIUM = Path.of(System.getProperty("portal.chromium", "/usr/bin/chromium"));
+    /** A laptop-sized window, and a phone-sized one for the small-screen pictures. */
+    static final Dimension DESKTOP = new Dimension(1200, 900);
+    static final Dimension PHONE = new Dimension(390, 844);
+
+    private final ChromeDriver driver;
+    private final Path screenshots = Path.of(System.getProperty("portal.screenshots", "target/portal-screenshots"));
+
+    PortalBrowser() {
+        if (!Files.isExecutable(CHROMEDRIVER) || !Files.isExecutable(CHROMIUM)) {
+            throw new IllegalStateException("The browser tests need Chromium and its driver: apt-get install -y chromium chromium-driver");
+        }
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+                // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--hide-scrollbars",
+                        "--force-device-scale-factor=1", "--lang=en-US");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().window().setSize(DESKTOP);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    }
+
+    ChromeDriver driver() {
+        return driver;
+    }
+
+    void open(String url) {
+        driver.get(url);
+    }
+
+    String heading() {
+        return driver.findElement(By.tagName("h1")).getText();
+    }
+
+    WebElement find(By by) {
+        return driver.findElement(by);
+    }
+
+    /** Clicks the submit button of the form whose action ends with {@code actionSuffix}. */
+    void submit(String actionSuffix) {
+        driver.findElement(By.cssSelector("form[action$='" + actionSuffix + "'] button[type=submit]")).click();
+    }
+
+    void fill(String id, String value) {
+        WebElement input = driver.findElement(By.id(id));
+        input.clear();
+        input.sendKeys(value);
+    }
+
+    String text() {
+        return driver.findElement(By.tagName("body")).getText();
+    }
+
+    /** The whole page as a PNG named {@code name}.png; the window grows to the page's height first. */
+    void screenshot(String name, Dimension window) {
+        driver.manage().window().setSize(window);
+        long height = ((Number) driver.executeScript("return document.documentElement.scrollHeight")).longValue();
+        driver.manage().window().setSize(new Dimension(window.width, (int) Math.min(Math.max(height, window.height), 4000)));
+        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        try {
+            Files.createDirectories(screenshots);
+            Files.copy(shot.toPath(), screenshots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            driver.manage().window().setSize(DESKTOP);
+        }
+    }
+
+    void screenshot(String name) {
+        screenshot(name, DESKTOP);
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}
