@@ -9,13 +9,12 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * A real headless Chromium, driven through the chromedriver of the distribution's packages (the CI
@@ -29,6 +28,8 @@ final class PortalBrowser implements AutoCloseable {
     /** A laptop-sized window, and a phone-sized one for the small-screen pictures. */
     static final Dimension DESKTOP = new Dimension(1200, 900);
     static final Dimension PHONE = new Dimension(390, 844);
+    /** Pictures stop here; no page of the tests is longer. */
+    private static final int MAX_SCREENSHOT_HEIGHT = 4000;
 
     private final ChromeDriver driver;
     private final Path screenshots = Path.of(System.getProperty("portal.screenshots", "target/portal-screenshots"));
@@ -79,20 +80,26 @@ final class PortalBrowser implements AutoCloseable {
         return driver.findElement(By.tagName("body")).getText();
     }
 
-    /** The whole page as a PNG named {@code name}.png; the window grows to the page's height first. */
+    /** The whole page as a PNG named {@code name}.png, laid out at the window's width (the emulated viewport grows to the page). */
     void screenshot(String name, Dimension window) {
-        driver.manage().window().setSize(window);
+        boolean phone = window.width < DESKTOP.width / 2;
+        emulate(window, phone);
         long height = ((Number) driver.executeScript("return document.documentElement.scrollHeight")).longValue();
-        driver.manage().window().setSize(new Dimension(window.width, (int) Math.min(Math.max(height, window.height), 4000)));
-        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        emulate(new Dimension(window.width, (int) Math.min(Math.max(height, window.height), MAX_SCREENSHOT_HEIGHT)), phone);
+        byte[] shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
         try {
             Files.createDirectories(screenshots);
-            Files.copy(shot.toPath(), screenshots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+            Files.write(screenshots.resolve(name + ".png"), shot);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            driver.manage().window().setSize(DESKTOP);
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         }
+    }
+
+    private void emulate(Dimension viewport, boolean phone) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", viewport.width, "height", viewport.height, "deviceScaleFactor", 1, "mobile", phone));
     }
 
     void screenshot(String name) {
