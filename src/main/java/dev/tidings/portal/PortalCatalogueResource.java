@@ -6,6 +6,7 @@ import dev.tidings.schema.EventTypeRegistry;
 import dev.tidings.schema.EventTypeView;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
@@ -43,10 +44,12 @@ public class PortalCatalogueResource {
     Template live;
 
     /** One version of a type with its schema, indented for reading. */
+    @RegisterForReflection
     public record Version(int version, boolean deprecated, String schema) {
     }
 
     /** A type as the page shows it. */
+    @RegisterForReflection
     public record Entry(String eventType, String description, List<Version> versions) {
     }
 

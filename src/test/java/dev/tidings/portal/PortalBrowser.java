@@ -8,23 +8,28 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
  * A real headless Chromium, driven through the chromedriver of the distribution's packages (the CI
- * script installs both). Screenshots go to {@code target/portal-screenshots}, or to the directory named
- * by the system property {@code portal.screenshots} (the README's pictures: {@code docs/portal}).
+ * script installs both; the system properties {@code portal.chromium} and {@code portal.chromedriver}
+ * name others). Screenshots go to {@code target/portal-screenshots}, or to the directory named by the
+ * system property {@code portal.screenshots} (the README's pictures: {@code docs/portal}).
  */
 final class PortalBrowser implements AutoCloseable {
 
-    static final Path CHROMEDRIVER = Path.of(System.getProperty("portal.chromedriver", "/usr/bin/chromedriver"));
-    static final Path CHROMIUM = Path.of(System.getProperty("portal.chromium", "/usr/bin/chromium"));
+    static final Path CHROMEDRIVER = onPath("portal.chromedriver", "chromedriver");
+    static final Path CHROMIUM = onPath("portal.chromium", "chromium");
     /** A laptop-sized window, and a phone-sized one for the small-screen pictures. */
     static final Dimension DESKTOP = new Dimension(1200, 900);
     static final Dimension PHONE = new Dimension(390, 844);
@@ -49,6 +54,17 @@ final class PortalBrowser implements AutoCloseable {
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
     }
 
+    /** The program a system property names, else the first of that name on the PATH (the packages install both there). */
+    private static Path onPath(String property, String program) {
+        String named = System.getProperty(property);
+        if (named != null) {
+            return Path.of(named);
+        }
+        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, program)).filter(Files::isExecutable)
+                .findFirst().orElse(Path.of(program));
+    }
+
     ChromeDriver driver() {
         return driver;
     }
@@ -65,9 +81,16 @@ final class PortalBrowser implements AutoCloseable {
         return driver.findElement(by);
     }
 
-    /** Clicks the submit button of the form whose action ends with {@code actionSuffix}. */
+    /** Clicks the submit button of the form whose action ends with {@code actionSuffix}, and waits for the next page. */
     void submit(String actionSuffix) {
-        driver.findElement(By.cssSelector("form[action$='" + actionSuffix + "'] button[type=submit]")).click();
+        click(By.cssSelector("form[action$='" + actionSuffix + "'] button[type=submit]"));
+    }
+
+    /** Clicks what leads to another page and waits until it has replaced this one (a click does not wait by itself). */
+    void click(By by) {
+        WebElement page = driver.findElement(By.tagName("html"));
+        driver.findElement(by).click();
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
     }
 
     void fill(String id, String value) {

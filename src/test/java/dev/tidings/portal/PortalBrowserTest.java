@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -80,7 +83,7 @@ class PortalBrowserTest {
 
         receiver.recover(url);
         int before = receiver.requests(url).size();
-        browser.find(By.cssSelector("#dead-letter-table button[type=submit]")).click();
+        browser.click(By.cssSelector("#dead-letter-table button[type=submit]"));
         assertThat(browser.text()).contains("Replay started");
         receiver.awaitRequests(url, before + 1);
         awaitOnEndpointPage(id, () -> browser.driver().findElements(By.id("dead-letter-table")).isEmpty()
@@ -113,12 +116,27 @@ class PortalBrowserTest {
         browser.submit("/test");
         receiver.awaitRequests(url, 1);
         awaitOnEndpointPage(id, () -> browser.find(By.id("attempt-table")).getText().contains("webhook.test"));
-        browser.find(By.linkText("Edit")).click();
+        browser.click(By.linkText("Edit"));
         browser.fill("description", "Renamed in the portal");
-        browser.find(By.cssSelector("main form button[type=submit]")).click();
+        browser.click(By.cssSelector("main form button[type=submit]"));
         assertThat(browser.text()).contains("Changes saved").contains("Renamed in the portal");
         browser.submit("/delete");
         assertThat(browser.text()).contains("Endpoint deleted").doesNotContain(url);
+    }
+
+    @Test
+    void recoveryDeliversTheEventsSinceATimeAgain() {
+        String url = receiver.newEndpoint();
+        String id = createEndpoint(url, "order.created", "");
+        placeOrder();
+        receiver.awaitRequests(url, 1);
+        browser.open(base() + "/portal/endpoints/" + id);
+        String since = LocalDateTime.now(ZoneOffset.UTC).minusHours(1).truncatedTo(ChronoUnit.SECONDS).toString();
+        // A datetime-local field takes typed keys in the browser's locale; the value itself is ISO in every one
+        browser.driver().executeScript("document.getElementById('since').value = arguments[0]", since);
+        browser.submit("/recovery");
+        assertThat(browser.text()).contains("Recovery started");
+        receiver.awaitRequests(url, 2);
     }
 
     @Test
@@ -136,7 +154,7 @@ class PortalBrowserTest {
     @Test
     void theCatalogueShowsEachVersionsSchema() {
         browser.open(base() + "/portal/catalogue");
-        browser.find(By.cssSelector("details summary")).click();
+        browser.find(By.xpath("//section[.//code[text()='order.created']]//summary[contains(., 'Version 1')]")).click();
         assertThat(browser.text()).contains("order.created").contains("Version 1").contains("\"type\"");
         browser.screenshot("catalogue");
     }
@@ -169,12 +187,12 @@ class PortalBrowserTest {
     /** Fills the new-endpoint form, checks the secret page, and answers the endpoint's id. */
     private String createEndpoint(String url, String eventTypes, String description) {
         browser.open(base() + "/portal");
-        browser.find(By.linkText("Add endpoint")).click();
+        browser.click(By.linkText("Add endpoint"));
         browser.fill("url", url);
         browser.fill("eventTypes", eventTypes);
         browser.fill("description", description);
         browser.screenshot("endpoint-new");
-        browser.find(By.cssSelector("main form button[type=submit]")).click();
+        browser.click(By.cssSelector("main form button[type=submit]"));
         assertThat(browser.heading()).isEqualTo("Endpoint added");
         assertThat(browser.find(By.id("secret")).getAttribute("value")).startsWith("whsec_");
         browser.screenshot("secret");

@@ -4,7 +4,9 @@ import dev.tidings.support.Accounts;
 import dev.tidings.support.Accounts.Tenant;
 import dev.tidings.support.Api;
 import dev.tidings.support.Database;
+import dev.tidings.support.Orders;
 import dev.tidings.support.PlainTextScan;
+import dev.tidings.support.SseClient;
 import dev.tidings.support.WebhookReceiver;
 import dev.tidings.support.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -127,10 +130,27 @@ class PortalSecurityTest {
     }
 
     @Test
-    void theSessionCookieOpensNoApiEndpointButTheStream() {
+    void theSessionCookieOpensNoOtherApiEndpoint() {
         PortalSignIn.Session session = PortalSignIn.signIn(a);
         for (String path : List.of("/webhooks", "/events", "/dead-letters", "/accounts/" + a.id())) {
             RestAssured.given().cookie(PortalCookies.SESSION, session.cookie()).get(path).then().statusCode(401);
+        }
+    }
+
+    @Test
+    void theSessionCookieOpensTheStreamOfItsOwnAccountOnly() throws Exception {
+        PortalSignIn.Session session = PortalSignIn.signIn(a);
+        Map<String, String> cookie = Map.of("Cookie", PortalCookies.SESSION + "=" + session.cookie());
+        try (SseClient stream = SseClient.connect(RestAssured.port, "/events/stream?types=order.created", cookie)) {
+            assertThat(stream.status()).isEqualTo(200);
+            b.given().body(Orders.newOrder("theirs")).post("/orders").then().statusCode(201);
+            String ours = a.given().body(Orders.newOrder("ours")).post("/orders").then().statusCode(201).extract().path("id");
+            List<SseClient.Frame> events = stream.awaitEvents(1, Duration.ofSeconds(20));
+            assertThat(events.get(0).data()).contains(ours);
+            assertThat(stream.events()).noneMatch(frame -> frame.data().contains("theirs"));
+        }
+        try (SseClient other = SseClient.connect(RestAssured.port, "/events/stream?account=" + b.id(), cookie)) {
+            assertThat(other.status()).isEqualTo(403);
         }
     }
 
