@@ -191,11 +191,16 @@ class PortalBrowserTest {
         browser.fill("url", url);
         browser.fill("eventTypes", eventTypes);
         browser.fill("description", description);
-        browser.screenshot("endpoint-new");
+        boolean pictured = !description.isEmpty(); // one test's endpoint, so the pictures do not depend on the test order
+        if (pictured) {
+            browser.screenshot("endpoint-new");
+        }
         browser.click(By.cssSelector("main form button[type=submit]"));
         assertThat(browser.heading()).isEqualTo("Endpoint added");
         assertThat(browser.find(By.id("secret")).getAttribute("value")).startsWith("whsec_");
-        browser.screenshot("secret");
+        if (pictured) {
+            browser.screenshot("secret");
+        }
         String continueTo = browser.find(By.linkText("Continue to the endpoint")).getAttribute("href");
         return continueTo.substring(continueTo.lastIndexOf('/') + 1);
     }

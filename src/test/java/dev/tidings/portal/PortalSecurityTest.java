@@ -111,6 +111,19 @@ class PortalSecurityTest {
     }
 
     @Test
+    void aRefusedEndpointShowsTheFormAgainWithTheApisReasons() {
+        PortalSignIn.Session session = PortalSignIn.signIn(a);
+        RestAssured.given().cookie(PortalCookies.SESSION, session.cookie()).formParam("_csrf", session.csrf())
+                .formParam("url", "ftp://example.com/hook").formParam("eventTypes", "order.*").formParam("description", "kept")
+                .post("/portal/endpoints").then().statusCode(400).contentType(containsString("text/html"))
+                .body(containsString("The endpoint was not saved")).body(containsString("value=\"kept\""));
+        RestAssured.given().cookie(PortalCookies.SESSION, session.cookie()).formParam("_csrf", session.csrf())
+                .formParam("url", receiver.newEndpoint()).formParam("eventTypes", " ")
+                .post("/portal/endpoints").then().statusCode(400).body(containsString("eventTypes"));
+        a.given().get("/webhooks").then().statusCode(200).body("items.size()", equalTo(0));
+    }
+
+    @Test
     void aSessionOfOneAccountCannotSeeOrChangeAnothersEndpoint() {
         String theirs = b.given().body(Map.of("url", receiver.newEndpoint(), "eventTypes", List.of("*")))
                 .post("/webhooks").then().statusCode(201).extract().path("id");
