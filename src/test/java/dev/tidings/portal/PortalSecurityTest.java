@@ -20,6 +20,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -73,6 +74,20 @@ class PortalSecurityTest {
                 .contains("Max-Age=43200").contains("Path=/")
                 .doesNotContain("Secure"); // the tests speak plain http; over https the cookie is Secure
         PortalSignIn.open(link).then().statusCode(410).body(containsString("This link no longer works"));
+    }
+
+    @Test
+    void aLinkOpenedManyTimesAtOnceSignsInOnce() {
+        String link = PortalSignIn.link(a);
+        List<Integer> statuses = IntStream.range(0, 8).parallel().mapToObj(i -> PortalSignIn.open(link).statusCode()).toList();
+        assertThat(statuses).containsOnly(303, 410).filteredOn(status -> status == 303).hasSize(1);
+    }
+
+    @Test
+    void aSessionEndsAfterItsTwelveHours() {
+        PortalSignIn.Session session = PortalSignIn.signIn(a);
+        Database.update("update portal_session set expires_at = now() - interval '1 second' where account_id = ?::uuid", a.id());
+        RestAssured.given().cookie(PortalCookies.SESSION, session.cookie()).get("/portal").then().statusCode(401);
     }
 
     @Test
