@@ -6,6 +6,7 @@ import dev.tidings.problem.InvalidRequest;
 import dev.tidings.problem.ResourceNotFound;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -30,6 +31,9 @@ public class CallerResolution {
 
     @ServerRequestFilter
     public Uni<Void> resolve(ContainerRequestContext request, ResourceInfo resource) {
+        if (resource.getResourceClass() != null && resource.getResourceClass().isAnnotationPresent(PermitAll.class)) {
+            return Uni.createFrom().voidItem(); // pages that need no key (the portal's) have no API caller
+        }
         if (identity.isAnonymous()) {
             return Uni.createFrom().voidItem(); // only paths that need no key get here
         }

@@ -30,6 +30,7 @@ public class ConfigChecks {
         requirePositive("events.retention.events", config.retention().events());
         requirePositive("events.retention.deliveries", config.retention().deliveries());
         requirePositive("events.retention.interval", config.retention().interval());
+        requirePositive("events.portal.link-ttl", config.portal().linkTtl());
         requirePositiveOrZero("events.webhooks.lease-margin", config.webhooks().leaseMargin());
         config.webhooks().retrySchedule().forEach(delay -> requirePositive("events.webhooks.retry-schedule", delay));
         SecretCipher.of(config.secrets().keys()); // refuses a key that is not base64 or not 32 bytes

@@ -38,6 +38,8 @@ public interface EventsConfig {
 
     Limits limits();
 
+    Portal portal();
+
     interface Auth {
         /** Accepted bearer keys. Required: without it the service refuses to start (dev mode sets one). */
         @WithName("api-keys")
@@ -195,5 +197,11 @@ public interface EventsConfig {
         @WithDefault("1048576")
         @Positive
         int pageBytes();
+    }
+
+    interface Portal {
+        /** How long a portal link (POST /accounts/{id}/portal-links) may wait to be opened; it works once. */
+        @WithDefault("15m")
+        Duration linkTtl();
     }
 }

@@ -82,11 +82,11 @@ public class EventTypeRegistry {
         return catalogue.deprecate(eventType, version).invoke(() -> deprecations.forget(eventType, version));
     }
 
-    Uni<List<EventTypeView>> list(String after, int limit) {
+    public Uni<List<EventTypeView>> list(String after, int limit) {
         return catalogue.list(after, limit);
     }
 
-    Uni<String> schema(String eventType, int version) {
+    public Uni<String> schema(String eventType, int version) {
         return catalogue.find(eventType).chain(() -> catalogue.schema(eventType, version))
                 .onFailure(UnknownEventType.class).transform(e -> new ResourceNotFound("Schema of " + eventType + " version", version));
     }

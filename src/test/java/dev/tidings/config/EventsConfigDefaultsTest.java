@@ -86,4 +86,9 @@ class EventsConfigDefaultsTest {
     void theSecretsKeysAreReadAsAListInTheirOrder() {
         assertThat(config.secrets().keys()).containsExactly("first-key", "second-key");
     }
+
+    @Test
+    void aPortalLinkWaitsFifteenMinutesByDefault() {
+        assertThat(config.portal().linkTtl()).isEqualTo(Duration.ofMinutes(15));
+    }
 }

@@ -145,14 +145,14 @@ public class DeadLetterQueue {
                 .invoke(rows -> waiting.set(rows.iterator().next().getLong(0))).replaceWithVoid();
     }
 
-    Uni<List<DeadLetterView>> list(Scope scope, UUID webhookId, TypeFilter types, UUID after, int limit) {
+    public Uni<List<DeadLetterView>> list(Scope scope, UUID webhookId, TypeFilter types, UUID after, int limit) {
         return pool.preparedQuery(LIST)
                 .execute(Tuple.of(webhookId, types.likePatterns().toArray(String[]::new), after, limit, scope.filter()))
                 .map(DeadLetterQueue::views);
     }
 
     /** Replays one entry: 404 if unknown (or another account's), 409 while its subscription is disabled. */
-    Uni<Void> replay(Scope scope, UUID id) {
+    public Uni<Void> replay(Scope scope, UUID id) {
         String active = SubscriptionStatus.ACTIVE.wireName();
         return pool.withTransaction(connection -> connection.preparedQuery(STATUS_OF_SUBSCRIPTION).execute(Tuple.of(id, scope.filter()))
                 .chain(rows -> {
@@ -169,7 +169,7 @@ public class DeadLetterQueue {
     }
 
     /** Replays every entry of the scope matching the filters whose subscription is active; answers how many. */
-    Uni<Integer> replayMatching(Scope scope, UUID webhookId, TypeFilter types) {
+    public Uni<Integer> replayMatching(Scope scope, UUID webhookId, TypeFilter types) {
         Tuple arguments = Tuple.of(DeliveryStatus.PENDING.wireName(), webhookId, types.likePatterns().toArray(String[]::new),
                 SubscriptionStatus.ACTIVE.wireName(), scope.filter());
         return pool.withTransaction(connection -> connection.preparedQuery(REPLAY_MATCHING).execute(arguments))
