@@ -8,6 +8,7 @@ import dev.tidings.event.TypeFilter;
 import dev.tidings.relay.KafkaPublisher;
 import dev.tidings.tracing.TraceContext;
 import dev.tidings.webhook.DeliveryStatus;
+import dev.tidings.webhook.WebhookMetrics;
 import dev.tidings.webhook.subscription.WebhookRepository;
 import dev.tidings.webhook.subscription.WebhookSubscription;
 import io.smallrye.mutiny.Uni;
@@ -70,6 +71,8 @@ public class DeliveryFanout {
     DeliveryWorker worker;
     @Inject
     ObjectMapper json;
+    @Inject
+    WebhookMetrics metrics;
 
     /** Acknowledged (and its offsets committed) only once the deliveries are stored; retried while the database is away. */
     @Incoming(CHANNEL)
@@ -77,7 +80,14 @@ public class DeliveryFanout {
         return subscriptions.active()
                 .chain(active -> store(deliveries(records, active)))
                 .onFailure().retry().withBackOff(RETRY_FIRST, RETRY_MAX).atMost(RETRY_ATTEMPTS)
+                .invoke(() -> measure(records))
                 .invoke(worker::wake);
+    }
+
+    /** The fan-out's delay: from the record's timestamp (the relay's send) to its deliveries stored. */
+    private void measure(ConsumerRecords<String, String> records) {
+        Instant now = Instant.now();
+        records.forEach(record -> metrics.fannedOut(Duration.between(Instant.ofEpochMilli(record.timestamp()), now)));
     }
 
     private record Delivery(UUID webhookId, UUID eventId, String eventType, TraceContext trace) {

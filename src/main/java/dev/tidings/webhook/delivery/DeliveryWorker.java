@@ -6,6 +6,7 @@ import dev.tidings.schema.Deprecations;
 import dev.tidings.tracing.TraceContext;
 import dev.tidings.webhook.DeliveryStatus;
 import dev.tidings.webhook.SubscriptionStatus;
+import dev.tidings.webhook.WebhookMetrics;
 import dev.tidings.webhook.subscription.WebhookRepository;
 import dev.tidings.webhook.subscription.WebhookSubscription;
 import io.quarkus.runtime.ShutdownEvent;
@@ -108,6 +109,7 @@ public class DeliveryWorker {
     private final Deprecations deprecations;
     private final SendWindow sendWindow;
     private final AttemptSpans spans;
+    private final WebhookMetrics metrics;
     private final int concurrency;
     private final int perSubscription;
     private final double leaseSeconds;
@@ -123,7 +125,7 @@ public class DeliveryWorker {
 
     public DeliveryWorker(Pool pool, WebhookRepository subscriptions, WebhookSender sender, DeliveryLedger ledger,
                           PinnedRepresentation representation, Deprecations deprecations, SendWindow sendWindow,
-                          AttemptSpans spans, EventsConfig config) {
+                          AttemptSpans spans, WebhookMetrics metrics, EventsConfig config) {
         this.pool = pool;
         this.subscriptions = subscriptions;
         this.sender = sender;
@@ -132,6 +134,7 @@ public class DeliveryWorker {
         this.sendWindow = sendWindow;
         this.deprecations = deprecations;
         this.spans = spans;
+        this.metrics = metrics;
         this.concurrency = config.webhooks().concurrency();
         this.perSubscription = config.webhooks().concurrencyPerSubscription();
         this.timeout = config.webhooks().timeout();
@@ -214,6 +217,7 @@ public class DeliveryWorker {
                 .chain(deprecated -> sender.send(delivery.url(), delivery.eventId().toString(), body.json(), delivery.secrets(),
                         AttemptSpans.headers(span, deprecated.map(at -> Map.of("deprecation", "@" + at.getEpochSecond())).orElse(Map.of()))))
                 .onItemOrFailure().invoke((result, failure) -> AttemptSpans.end(span, result, failure))
+                .invoke(result -> metrics.attempted(delivery.webhookId(), result.outcome(), Duration.ofMillis(result.durationMs())))
                 .chain(result -> Uni.createFrom().emitter(recorded -> outcomes.onNext(new Outcome(delivery, result, recorded))));
     }
 
