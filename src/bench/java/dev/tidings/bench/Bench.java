@@ -84,7 +84,9 @@ public final class Bench {
     private PostgresServer postgres;
     private KafkaBroker kafka;
     private ServiceProcess service;
-    /** A key of an account made at startup: P1 and P4 run once as the operator and once as this account. */
+    /** BENCH_TRACING=off runs the service without the OpenTelemetry SDK: what tracing costs is the difference. */
+    private static final boolean TRACING_OFF = "off".equals(System.getenv("BENCH_TRACING"));
+        /** A key of an account made at startup: P1 and P4 run once as the operator and once as this account. */
     private String accountKey;
 
     private Bench(Plan plan) {
@@ -107,6 +109,7 @@ public final class Bench {
         report.put("plan", plan.name());
         report.put("date", LocalDate.now().toString());
         report.put("machine", machine());
+        report.put("tracing", TRACING_OFF ? "off (OpenTelemetry SDK disabled)" : "on (spans made, none exported: no collector)");
         Path work = Files.createTempDirectory("tidings-bench");
         postgres = PostgresServer.start(null, 0);
         kafka = KafkaBroker.start(work.resolve("kafka"), 0, 0);
@@ -164,6 +167,9 @@ public final class Bench {
         env.put("EVENTS_WEBHOOKS_ALLOW_HTTP", "true");
         env.put("EVENTS_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true");
         env.put("QUARKUS_LOG_LEVEL", "WARN");
+        if (TRACING_OFF) {
+            env.put("QUARKUS_OTEL_SDK_DISABLED", "true");
+        }
         String recording = System.getenv("BENCH_SERVICE_JFR"); // profile the service: a JFR file name
         if (recording != null) {
             env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording + ",settings=profile");

@@ -20,7 +20,8 @@ final class Markdown {
         StringBuilder md = new StringBuilder();
         md.append("Run ").append(report.get("date")).append(" (").append(report.get("plan")).append("), ")
                 .append(machine.get("cores")).append(" cores, ").append(machine.get("memory_gb")).append(" GB, ")
-                .append(machine.get("java")).append("; ").append(machine.get("note")).append(".\n\n");
+                .append(machine.get("java")).append("; ").append(machine.get("note")).append("; tracing ")
+                .append(report.get("tracing")).append(".\n\n");
         md.append("| scenario | Tidings | raw baseline (same run) | ratio |\n| --- | --- | --- | --- |\n");
         md.append(row("P1 ingest, " + p1.get("concurrency") + " concurrent", p1.get("ours_orders_per_s") + " orders/s (p50 "
                 + latency(p1.get("ours_latency"), "p50_ms") + " ms, p99 " + latency(p1.get("ours_latency"), "p99_ms") + " ms)",

@@ -122,6 +122,14 @@ public interface EventsConfig {
          */
         @WithDefault("15s")
         Duration leaseMargin();
+
+        /**
+         * Subscriptions that have attempt metrics of their own on one instance at a time; attempts to the
+         * others are counted under {@code subscription="other"} (bounds the metrics' cardinality).
+         */
+        @WithDefault("100")
+        @Positive
+        int subscriptionMetrics();
     }
 
     interface Sse {

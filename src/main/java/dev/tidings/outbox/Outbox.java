@@ -8,6 +8,7 @@ import dev.tidings.event.EventEnvelope;
 import dev.tidings.event.TimeOrderedIds;
 import dev.tidings.event.Timestamps;
 import dev.tidings.schema.SchemaValidation;
+import dev.tidings.tracing.TraceContext;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -33,13 +34,16 @@ import java.util.function.Function;
  * off the event loop, in bounded time, before the caller opens its transaction. Per-subject
  * commit order is kept by the outbox table itself (migration V4): its insert trigger locks the subject
  * until commit before drawing the row's id, so the relay, publishing in id order, keeps that order.
+ * The event keeps the trace context of the span current when it is appended (the request's), so the
+ * relay and the webhook attempts continue that trace (CONTRACT §13).
  */
 @ApplicationScoped
 public class Outbox {
 
     private static final String INSERT = """
-            insert into outbox (event_id, event_type, version, source, subject, occurred_at, envelope, account_id)
-            values ($1, $2, $3, $4, $5, $6, $7, $8)""";
+            insert into outbox (event_id, event_type, version, source, subject, occurred_at, envelope, account_id,
+                                traceparent, tracestate)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""";
 
     private final ObjectMapper json;
     private final SchemaValidation validation;
@@ -100,8 +104,10 @@ public class Outbox {
 
     private Uni<EventEnvelope> insert(EventDraft draft, Function<Object[], Uni<?>> insert) {
         EventEnvelope envelope = envelope(draft);
+        TraceContext trace = TraceContext.current();
         Object[] values = {envelope.eventId(), envelope.eventType(), envelope.version(), envelope.source(), envelope.subject(),
-                Instant.parse(envelope.timestamp()).atOffset(ZoneOffset.UTC), serialize(envelope), draft.account()};
+                Instant.parse(envelope.timestamp()).atOffset(ZoneOffset.UTC), serialize(envelope), draft.account(),
+                trace == null ? null : trace.traceparent(), trace == null ? null : trace.tracestate()};
         return insert.apply(values).replaceWith(envelope);
     }
 

@@ -2,6 +2,13 @@ package dev.tidings.relay;
 
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.EventType;
+import dev.tidings.tracing.TraceAttributes;
+import dev.tidings.tracing.TraceContext;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -21,6 +28,8 @@ import java.util.Optional;
  * Publishes envelopes to Kafka per CONTRACT §5: topic per resource, key = subject, CloudEvents
  * binary-mode headers. The returned Uni completes when Kafka has answered every record of the batch,
  * naming those it refused for good; it fails when another failure or the publish timeout came first.
+ * Each record is sent in a publish span continuing the event's trace (a new trace for an event written
+ * outside one), whose context the record carries as {@code ce_traceparent} (CONTRACT §13).
  */
 @ApplicationScoped
 public class KafkaPublisher {
@@ -29,22 +38,26 @@ public class KafkaPublisher {
     public static final String CHANNEL = "events-out";
     /** The account an event belongs to (CONTRACT §11); absent for the operators' own events. */
     public static final String ACCOUNT_HEADER = "ce_account";
+    /** The CloudEvents distributed-tracing extension: {@code ce_traceparent}, {@code ce_tracestate}. */
+    public static final String TRACE_HEADER_PREFIX = "ce_";
 
     private final MutinyEmitter<String> emitter;
     private final String topicPrefix;
     private final Duration publishTimeout;
+    private final Tracer tracer;
 
     // The relay bounds what is in flight (one batch at a time), so the emitter's buffer may be unbounded.
     @Inject
     public KafkaPublisher(@Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<String> emitter,
-                          EventsConfig config) {
-        this(emitter, config.kafka().topicPrefix(), config.outbox().publishTimeout());
+                          EventsConfig config, Tracer tracer) {
+        this(emitter, config.kafka().topicPrefix(), config.outbox().publishTimeout(), tracer);
     }
 
-    KafkaPublisher(MutinyEmitter<String> emitter, String topicPrefix, Duration publishTimeout) {
+    KafkaPublisher(MutinyEmitter<String> emitter, String topicPrefix, Duration publishTimeout, Tracer tracer) {
         this.emitter = emitter;
         this.topicPrefix = topicPrefix;
         this.publishTimeout = publishTimeout;
+        this.tracer = tracer;
     }
 
     private String topicOf(String eventType) {
@@ -76,6 +89,7 @@ public class KafkaPublisher {
     }
 
     private Uni<Void> send(PendingEvent event, String topic) {
+        Span span = publishSpan(event, topic);
         RecordHeaders headers = new RecordHeaders();
         header(headers, "ce_specversion", "1.0");
         header(headers, "ce_id", event.eventId());
@@ -86,13 +100,36 @@ public class KafkaPublisher {
         if (event.account() != null) {
             header(headers, ACCOUNT_HEADER, event.account().toString());
         }
+        TraceContext published = TraceContext.of(Context.root().with(span));
+        if (published != null) {
+            published.write(TRACE_HEADER_PREFIX, (name, value) -> header(headers, name, value));
+        }
         header(headers, "content-type", "application/json");
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(topic)
                 .withKey(event.subject())
                 .withHeaders(headers)
                 .build();
-        return emitter.sendMessage(Message.of(event.envelope()).addMetadata(metadata));
+        return emitter.sendMessage(Message.of(event.envelope()).addMetadata(metadata))
+                .onTermination().invoke((ignored, failure, cancelled) -> {
+                    if (failure != null) {
+                        span.setStatus(StatusCode.ERROR, failure.toString());
+                    }
+                    span.end();
+                });
+    }
+
+    /** Ends when Kafka answers; an error when it refused the record or the send failed. */
+    private Span publishSpan(PendingEvent event, String topic) {
+        return tracer.spanBuilder("publish " + topic)
+                .setSpanKind(SpanKind.PRODUCER)
+                .setParent(TraceContext.restore(event.trace()))
+                .setAttribute(TraceAttributes.MESSAGING_SYSTEM, "kafka")
+                .setAttribute(TraceAttributes.MESSAGING_OPERATION, "send")
+                .setAttribute(TraceAttributes.MESSAGING_DESTINATION, topic)
+                .setAttribute(TraceAttributes.MESSAGE_ID, event.eventId())
+                .setAttribute(TraceAttributes.EVENT_TYPE, event.eventType())
+                .startSpan();
     }
 
     /** A record Kafka refuses for good, and why. */

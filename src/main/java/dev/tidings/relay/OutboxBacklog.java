@@ -17,7 +17,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 
 /**
- * Measures the outbox backlog (rows not yet published, age of the oldest) on a timer of its own, not
+ * Measures the outbox backlog (rows not yet published, age of the oldest) and the quarantine on a timer of its own, not
  * after the relay's drains: while Kafka is away no drain ends, and that is when the gauges matter.
  */
 @ApplicationScoped
@@ -27,7 +27,9 @@ public class OutboxBacklog {
     /** Several measurements per Prometheus scrape (15–30 s), each one count over the outbox's pending index. */
     static final Duration MEASURE_EVERY = Duration.ofSeconds(5);
 
-    private static final String BACKLOG = "select count(*) as rows, min(occurred_at) as oldest from outbox where sequence is null";
+    private static final String BACKLOG = """
+            select count(*) as rows, min(occurred_at) as oldest, (select count(*) from outbox_quarantine) as quarantined
+            from outbox where sequence is null""";
 
     @Inject
     Pool pool;
@@ -56,6 +58,7 @@ public class OutboxBacklog {
             Row row = rows.iterator().next();
             OffsetDateTime oldest = row.getOffsetDateTime("oldest");
             metrics.backlog(row.getLong("rows"), oldest == null ? Duration.ZERO : Duration.between(oldest.toInstant(), Instant.now()));
+            metrics.quarantine(row.getLong("quarantined"));
         }).replaceWithVoid();
     }
 }

@@ -5,6 +5,7 @@ import dev.tidings.background.PgNotifications;
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.Timestamps;
 import dev.tidings.relay.KafkaPublisher.Refused;
+import dev.tidings.tracing.TraceContext;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -60,7 +61,7 @@ public class OutboxRelay {
 
     private static final String LOCK_CURSOR = "select last_sequence from relay_cursor where id = 1 for update skip locked";
     private static final String CLAIM = """
-            select id, event_id, event_type, subject, source, occurred_at, envelope, account_id from outbox
+            select id, event_id, event_type, subject, source, occurred_at, envelope, account_id, traceparent, tracestate from outbox
             where sequence is null order by id limit $1 for update skip locked""";
     private static final String ASSIGN_SEQUENCES = """
             update outbox o set sequence = $2 + t.ordinality, published_at = now()
@@ -180,7 +181,8 @@ public class OutboxRelay {
             Instant occurredAt = row.getOffsetDateTime("occurred_at").toInstant();
             events.add(new PendingEvent(row.getLong("id"), row.getUUID("event_id").toString(), row.getString("event_type"),
                     row.getString("subject"), occurredAt, Timestamps.format(occurredAt), row.getString("source"),
-                    row.getString("envelope"), row.getUUID("account_id")));
+                    row.getString("envelope"), row.getUUID("account_id"),
+                    TraceContext.parse(row.getString("traceparent"), row.getString("tracestate"))));
         }
         return events;
     }

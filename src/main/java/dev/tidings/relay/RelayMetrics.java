@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The relay's meters: events published and quarantined, commit-to-Kafka delay, and the outbox backlog. */
+/** The relay's meters: events published and quarantined, commit-to-Kafka delay, the outbox backlog and quarantine. */
 @ApplicationScoped
 public class RelayMetrics {
 
@@ -19,6 +19,7 @@ public class RelayMetrics {
     private final Timer delay;
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong oldestPendingMillis = new AtomicLong();
+    private final AtomicLong inQuarantine = new AtomicLong();
 
     public RelayMetrics(MeterRegistry registry) {
         this.published = Counter.builder("events.published").description("Events the relay published to Kafka")
@@ -29,6 +30,7 @@ public class RelayMetrics {
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);
         registry.gauge("events.outbox.pending", List.of(), pending);
         registry.gauge("events.outbox.lag.seconds", List.of(), oldestPendingMillis, millis -> millis.get() / 1000.0);
+        registry.gauge("events.outbox.quarantined", List.of(), inQuarantine);
     }
 
     void published(List<PendingEvent> events, Instant acknowledgedAt) {
@@ -44,5 +46,10 @@ public class RelayMetrics {
     void backlog(long rows, Duration oldest) {
         pending.set(rows);
         oldestPendingMillis.set(oldest.toMillis());
+    }
+
+    /** Records in the quarantine table now, from every replica (they wait for an operator). */
+    void quarantine(long records) {
+        inQuarantine.set(records);
     }
 }

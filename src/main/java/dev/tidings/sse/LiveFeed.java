@@ -8,6 +8,7 @@ import dev.tidings.event.TypeFilter;
 import dev.tidings.eventlog.EventLog;
 import dev.tidings.eventlog.LogEntry;
 import dev.tidings.relay.OutboxRelay;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
@@ -50,6 +51,7 @@ public class LiveFeed {
     private final EventsConfig config;
 
     private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
+    private final Counter slowClients;
     /** Half a client buffer per read: a client that keeps up never overflows on one burst. */
     private final int page;
     private final BackgroundLoop loop = new BackgroundLoop("SSE live feed", this::readNew);
@@ -64,6 +66,8 @@ public class LiveFeed {
         this.config = config;
         this.page = Math.max(1, config.sse().clientBuffer() / 2);
         registry.gaugeCollectionSize("events.sse.connections", List.of(), listeners);
+        this.slowClients = Counter.builder("events.sse.slow.clients").description("SSE clients disconnected for not keeping up")
+                .register(registry);
     }
 
     /** A stream's subscription to the feed: buffers from the moment it is made. */
@@ -84,6 +88,9 @@ public class LiveFeed {
         }
 
         private void disconnectAsTooSlow() {
+            if (!closed.get()) {
+                slowClients.increment();
+            }
             buffer.onError(new BackPressureFailure("The client does not keep up with the stream"));
         }
 
@@ -99,7 +106,12 @@ public class LiveFeed {
 
         private void offer(LogEntry entry) {
             if (!closed.get() && scope.includes(entry.account()) && types.matches(entry.eventType())) {
-                buffer.onNext(entry); // a full buffer fails the stream: the client is too slow
+                // Only this feed adds to the queue, so a full one stays full until onNext: the client is too slow
+                if (queue.remainingCapacity() == 0) {
+                    disconnectAsTooSlow();
+                } else {
+                    buffer.onNext(entry);
+                }
             }
         }
     }

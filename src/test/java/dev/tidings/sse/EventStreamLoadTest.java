@@ -73,6 +73,7 @@ class EventStreamLoadTest {
     void aClientThatCannotKeepUpIsDisconnectedWhileAFastOneKeepsReceiving() throws Exception {
         try (SseClient fast = SseClient.connect(RestAssured.port, "/events/stream?types=bulk.*", AUTH);
              SseClient slow = SseClient.connectWithoutReading(RestAssured.port, "/events/stream?types=bulk.*", AUTH)) {
+            double disconnectedBefore = Metrics.value("events_sse_slow_clients_total");
             int events = 1500;
             // Large events, straight into the outbox: the relay publishes them as it does any other.
             Database.execute("""
@@ -87,6 +88,7 @@ class EventStreamLoadTest {
             assertThat(fast.awaitEvents(events, Duration.ofSeconds(60)).size()).isGreaterThanOrEqualTo(events);
             assertThat(fast.ended()).isFalse();
             assertThat(slow.serverClosed(Duration.ofSeconds(20))).as("the slow client was disconnected").isTrue();
+            assertThat(Metrics.value("events_sse_slow_clients_total")).isEqualTo(disconnectedBefore + 1);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.tidings.webhook.delivery;
 
+import dev.tidings.webhook.AttemptOutcome;
+
 import java.time.Duration;
 import java.time.Instant;
 
@@ -26,6 +28,16 @@ public record AttemptResult(Integer responseStatus, String error, boolean sender
     /** Whether this attempt extends the subscription's failure streak (CONTRACT §6). */
     public boolean countsAsFailure() {
         return !succeeded() && !senderSide && retryAfter == null;
+    }
+
+    public AttemptOutcome outcome() {
+        if (succeeded()) {
+            return AttemptOutcome.SUCCEEDED;
+        }
+        if (senderSide) {
+            return AttemptOutcome.UNREACHABLE;
+        }
+        return retryAfter != null ? AttemptOutcome.THROTTLED : AttemptOutcome.FAILED;
     }
 
     /** The reason to show in the delivery log for a failure. */

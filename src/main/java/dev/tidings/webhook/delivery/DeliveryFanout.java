@@ -6,7 +6,9 @@ import dev.tidings.event.BuiltInEventType;
 import dev.tidings.event.TimeOrderedIds;
 import dev.tidings.event.TypeFilter;
 import dev.tidings.relay.KafkaPublisher;
+import dev.tidings.tracing.TraceContext;
 import dev.tidings.webhook.DeliveryStatus;
+import dev.tidings.webhook.WebhookMetrics;
 import dev.tidings.webhook.subscription.WebhookRepository;
 import dev.tidings.webhook.subscription.WebhookSubscription;
 import io.smallrye.mutiny.Uni;
@@ -33,7 +35,8 @@ import java.util.UUID;
  * Turns events from Kafka into deliveries: one per active subscription whose filter matches, that may
  * receive the event's account (its {@code ce_account} header; a platform subscription receives every
  * account's) and that existed when the event happened. Replicas share the topics through one consumer group; a record
- * delivered twice (Kafka is at least once) creates no second delivery thanks to the unique key.
+ * delivered twice (Kafka is at least once) creates no second delivery thanks to the unique key. Each
+ * delivery keeps the trace context of the record ({@code ce_traceparent}), so its attempts join that trace.
  */
 @ApplicationScoped
 public class DeliveryFanout {
@@ -49,11 +52,15 @@ public class DeliveryFanout {
     private static final int RETRY_ATTEMPTS = 30;
     /** Stands for an account header that is not an id (not written by this service): only platform subscriptions match it. */
     private static final UUID NO_ACCOUNT_READABLE = new UUID(0, 0);
+    private static final String TRACEPARENT = KafkaPublisher.TRACE_HEADER_PREFIX + TraceContext.TRACEPARENT;
+    private static final String TRACESTATE = KafkaPublisher.TRACE_HEADER_PREFIX + TraceContext.TRACESTATE;
 
     private static final String INSERT = """
-            insert into webhook_delivery (id, webhook_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
-            select t.id, t.webhook_id, t.event_id, t.event_type, $5, 0, now(), now()
-            from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[]) as t(id, webhook_id, event_id, event_type)
+            insert into webhook_delivery (id, webhook_id, event_id, event_type, status, attempts, next_attempt_at, created_at,
+                                          traceparent, tracestate)
+            select t.id, t.webhook_id, t.event_id, t.event_type, $5, 0, now(), now(), t.traceparent, t.tracestate
+            from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $6::varchar[], $7::varchar[])
+              as t(id, webhook_id, event_id, event_type, traceparent, tracestate)
             on conflict (webhook_id, event_id) do nothing""";
 
     @Inject
@@ -64,6 +71,8 @@ public class DeliveryFanout {
     DeliveryWorker worker;
     @Inject
     ObjectMapper json;
+    @Inject
+    WebhookMetrics metrics;
 
     /** Acknowledged (and its offsets committed) only once the deliveries are stored; retried while the database is away. */
     @Incoming(CHANNEL)
@@ -71,10 +80,24 @@ public class DeliveryFanout {
         return subscriptions.active()
                 .chain(active -> store(deliveries(records, active)))
                 .onFailure().retry().withBackOff(RETRY_FIRST, RETRY_MAX).atMost(RETRY_ATTEMPTS)
+                .invoke(() -> measure(records))
                 .invoke(worker::wake);
     }
 
-    private record Delivery(UUID webhookId, UUID eventId, String eventType) {
+    /** The fan-out's delay: from the record's timestamp (the relay's send) to its deliveries stored. */
+    private void measure(ConsumerRecords<String, String> records) {
+        Instant now = Instant.now();
+        records.forEach(record -> metrics.fannedOut(Duration.between(Instant.ofEpochMilli(record.timestamp()), now)));
+    }
+
+    private record Delivery(UUID webhookId, UUID eventId, String eventType, TraceContext trace) {
+        String traceparent() {
+            return trace == null ? null : trace.traceparent();
+        }
+
+        String tracestate() {
+            return trace == null ? null : trace.tracestate();
+        }
     }
 
     private List<Delivery> deliveries(ConsumerRecords<String, String> records, List<WebhookSubscription> active) {
@@ -87,6 +110,7 @@ public class DeliveryFanout {
                 continue;
             }
             UUID account = account(record);
+            TraceContext trace = TraceContext.parse(header(record, TRACEPARENT), header(record, TRACESTATE));
             String type = event.path("eventType").asText();
             Instant happened = Instant.parse(event.path("timestamp").asText());
             UUID eventId = UUID.fromString(event.path("eventId").asText());
@@ -94,7 +118,7 @@ public class DeliveryFanout {
             filters.forEach((subscription, filter) -> {
                 if (filter.matches(type) && subscription.receivesEventsOf(account) && !happened.isBefore(subscription.createdAt())
                         && !isAbout(subscription, type, subject)) {
-                    deliveries.add(new Delivery(subscription.id(), eventId, type));
+                    deliveries.add(new Delivery(subscription.id(), eventId, type, trace));
                 }
             });
         }
@@ -108,27 +132,34 @@ public class DeliveryFanout {
 
     /** The account the event belongs to, from the record's {@code ce_account} header; null for an operator's event. */
     private static UUID account(ConsumerRecord<String, String> record) {
-        Header header = record.headers().lastHeader(KafkaPublisher.ACCOUNT_HEADER);
+        String header = header(record, KafkaPublisher.ACCOUNT_HEADER);
         if (header == null) {
             return null;
         }
         try {
-            return UUID.fromString(new String(header.value(), StandardCharsets.UTF_8));
+            return UUID.fromString(header);
         } catch (IllegalArgumentException e) {
             return NO_ACCOUNT_READABLE;
         }
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private Uni<Void> store(List<Delivery> deliveries) {
         if (deliveries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery(INSERT).execute(Tuple.of(
+        return pool.preparedQuery(INSERT).execute(Tuple.from(List.of(
                 deliveries.stream().map(d -> TimeOrderedIds.next()).toArray(UUID[]::new),
                 deliveries.stream().map(Delivery::webhookId).toArray(UUID[]::new),
                 deliveries.stream().map(Delivery::eventId).toArray(UUID[]::new),
                 deliveries.stream().map(Delivery::eventType).toArray(String[]::new),
-                DeliveryStatus.PENDING.wireName())).replaceWithVoid();
+                DeliveryStatus.PENDING.wireName(),
+                deliveries.stream().map(Delivery::traceparent).toArray(String[]::new),
+                deliveries.stream().map(Delivery::tracestate).toArray(String[]::new)))).replaceWithVoid();
     }
 
     private JsonNode parse(String envelope) {

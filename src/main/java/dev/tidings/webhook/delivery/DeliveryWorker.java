@@ -3,10 +3,13 @@ package dev.tidings.webhook.delivery;
 import dev.tidings.background.BackgroundLoop;
 import dev.tidings.config.EventsConfig;
 import dev.tidings.schema.Deprecations;
+import dev.tidings.tracing.TraceContext;
 import dev.tidings.webhook.DeliveryStatus;
 import dev.tidings.webhook.SubscriptionStatus;
+import dev.tidings.webhook.WebhookMetrics;
 import dev.tidings.webhook.subscription.WebhookRepository;
 import dev.tidings.webhook.subscription.WebhookSubscription;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -86,9 +89,11 @@ public class DeliveryWorker {
             update webhook_delivery d set next_attempt_at = now() + make_interval(secs => $2), lease_token = gen_random_uuid()
             from chosen where d.id = chosen.id returning d.id, d.lease_token""";
     private static final String FORGET_OLD_SENDS = "delete from webhook_send where sent_at < clock_timestamp() - interval '1 minute'";
-    /** $2 the subscription's active status. */
+    /** $2 the subscription's active status. A delivery without a trace context of its own continues the event's. */
     private static final String LOAD = """
-            select d.id, d.webhook_id, d.event_id, d.event_type, o.version, d.attempts, s.url, s.rate_limit, s.versions, o.envelope
+            select d.id, d.webhook_id, d.event_id, d.event_type, o.version, d.attempts, s.url, s.rate_limit, s.versions, o.envelope,
+              coalesce(d.traceparent, o.traceparent) as traceparent,
+              case when d.traceparent is null then o.tracestate else d.tracestate end as tracestate
             from webhook_delivery d
             join webhook_subscription s on s.id = d.webhook_id and s.status = $2
             join outbox o on o.event_id = d.event_id
@@ -103,6 +108,8 @@ public class DeliveryWorker {
     private final PinnedRepresentation representation;
     private final Deprecations deprecations;
     private final SendWindow sendWindow;
+    private final AttemptSpans spans;
+    private final WebhookMetrics metrics;
     private final int concurrency;
     private final int perSubscription;
     private final double leaseSeconds;
@@ -118,7 +125,7 @@ public class DeliveryWorker {
 
     public DeliveryWorker(Pool pool, WebhookRepository subscriptions, WebhookSender sender, DeliveryLedger ledger,
                           PinnedRepresentation representation, Deprecations deprecations, SendWindow sendWindow,
-                          EventsConfig config) {
+                          AttemptSpans spans, WebhookMetrics metrics, EventsConfig config) {
         this.pool = pool;
         this.subscriptions = subscriptions;
         this.sender = sender;
@@ -126,6 +133,8 @@ public class DeliveryWorker {
         this.representation = representation;
         this.sendWindow = sendWindow;
         this.deprecations = deprecations;
+        this.spans = spans;
+        this.metrics = metrics;
         this.concurrency = config.webhooks().concurrency();
         this.perSubscription = config.webhooks().concurrencyPerSubscription();
         this.timeout = config.webhooks().timeout();
@@ -202,9 +211,13 @@ public class DeliveryWorker {
     private Uni<Void> sendAndRecord(ClaimedDelivery delivery) {
         PinnedRepresentation.Body body = representation.body(delivery.envelope(), delivery.eventType(), delivery.version(),
                 delivery.versions());
+        Span span = spans.start(TraceContext.restore(delivery.trace()), delivery.webhookId(), delivery.id(), delivery.eventId(),
+                delivery.eventType(), delivery.attemptsBefore() + 1, delivery.url());
         return deprecations.deprecatedAt(delivery.eventType(), body.version())
                 .chain(deprecated -> sender.send(delivery.url(), delivery.eventId().toString(), body.json(), delivery.secrets(),
-                        deprecated.map(at -> Map.of("deprecation", "@" + at.getEpochSecond())).orElse(Map.of())))
+                        AttemptSpans.headers(span, deprecated.map(at -> Map.of("deprecation", "@" + at.getEpochSecond())).orElse(Map.of()))))
+                .onItemOrFailure().invoke((result, failure) -> AttemptSpans.end(span, result, failure))
+                .invoke(result -> metrics.attempted(delivery.webhookId(), result.outcome(), Duration.ofMillis(result.durationMs())))
                 .chain(result -> Uni.createFrom().emitter(recorded -> outcomes.onNext(new Outcome(delivery, result, recorded))));
     }
 
@@ -231,7 +244,8 @@ public class DeliveryWorker {
                             row.getUUID("id"), leases.get(row.getUUID("id")), row.getUUID("webhook_id"), row.getUUID("event_id"),
                             row.getString("event_type"), row.getInteger("version"), row.getInteger("attempts"), row.getString("url"),
                             row.getInteger("rate_limit"), WebhookSubscription.versions(row.getJsonObject("versions")), row.getString("envelope"),
-                            secrets.getOrDefault(row.getUUID("webhook_id"), List.of()))).toList());
+                            secrets.getOrDefault(row.getUUID("webhook_id"), List.of()),
+                            TraceContext.parse(row.getString("traceparent"), row.getString("tracestate")))).toList());
                 });
     }
 }

@@ -7,6 +7,8 @@ import dev.tidings.outbox.EventDraft;
 import dev.tidings.outbox.Outbox;
 import dev.tidings.webhook.subscription.WebhookRepository;
 import dev.tidings.webhook.subscription.WebhookSubscription;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,18 +39,25 @@ public class TestPing {
     Outbox outbox;
     @Inject
     ObjectMapper json;
+    @Inject
+    AttemptSpans spans;
 
     @RegisterForReflection
     record Ping(UUID webhookId, String message) {
     }
 
-    /** Starts the ping and answers its event id at once; the attempt is made and logged in the background. */
+    /**
+     * Starts the ping and answers its event id at once; the attempt is made and logged in the background,
+     * in the trace of the request that asked for it.
+     */
     public UUID send(WebhookSubscription subscription) {
         EventEnvelope event = outbox.envelope(new EventDraft(TYPE.wireName(), TYPE.latestVersion(), WebhookSubscription.subject(subscription.id()),
                 json.valueToTree(new Ping(subscription.id(), "Test event from Tidings")), subscription.accountId()));
+        Span span = spans.start(Context.current(), subscription.id(), null, event.eventId(), event.eventType(), 1, subscription.url());
         subscriptions.signingSecrets(List.of(subscription.id()))
                 .chain(secrets -> sender.send(subscription.url(), event.eventId().toString(), outbox.serialize(event),
-                        secrets.getOrDefault(subscription.id(), List.of()), Map.of()))
+                        secrets.getOrDefault(subscription.id(), List.of()), AttemptSpans.headers(span, Map.of())))
+                .onItemOrFailure().invoke((result, failure) -> AttemptSpans.end(span, result, failure))
                 .chain(result -> ledger.recordTest(subscription.id(), event.eventId(), event.eventType(), result))
                 .subscribe().with(ignored -> { }, failure -> LOG.warnf("Test ping to %s failed: %s", subscription.id(), failure));
         return event.eventId();

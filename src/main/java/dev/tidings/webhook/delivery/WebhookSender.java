@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
@@ -60,7 +61,9 @@ public class WebhookSender {
                 .setConnectTimeout((int) timeout.toMillis())
                 .setForceSni(true)
                 .setMaxPoolSize(config.webhooks().concurrency())
-                .setKeepAlive(true));
+                .setKeepAlive(true)
+                // The caller's attempt span is the client span: its traceparent comes with the extra headers
+                .setTracingPolicy(TracingPolicy.IGNORE));
     }
 
     public Uni<AttemptResult> send(String url, String messageId, String body, List<String> secrets, Map<String, String> extraHeaders) {

@@ -8,6 +8,7 @@ import dev.tidings.outbox.Outbox;
 import dev.tidings.webhook.DeadLetterReason;
 import dev.tidings.webhook.DisableReason;
 import dev.tidings.webhook.SubscriptionStatus;
+import dev.tidings.webhook.WebhookMetrics;
 import dev.tidings.webhook.deadletter.DeadLetterQueue;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
@@ -38,6 +39,8 @@ public class Deactivation {
     Outbox outbox;
     @Inject
     ObjectMapper json;
+    @Inject
+    WebhookMetrics metrics;
 
     @RegisterForReflection
     record Disabled(UUID webhookId, String url, String reason, int consecutiveFailures, String disabledAt) {
@@ -52,6 +55,8 @@ public class Deactivation {
                         return Uni.createFrom().item(List.<DeadLetterQueue.Parked>of());
                     }
                     Row row = rows.iterator().next();
+                    // Counted in the caller's transaction: a rollback retried later may count one disable twice
+                    metrics.disabled(reason);
                     Disabled data = new Disabled(webhookId, row.getString("url"), reason.wireName(),
                             row.getInteger("consecutive_failures"), Timestamps.format(row.getOffsetDateTime("updated_at").toInstant()));
                     BuiltInEventType type = BuiltInEventType.WEBHOOK_DISABLED;

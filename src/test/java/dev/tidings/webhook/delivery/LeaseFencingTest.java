@@ -63,7 +63,7 @@ class LeaseFencingTest {
 
     private void record(String deliveryId, String webhookId, UUID leaseToken) {
         ClaimedDelivery claimed = new ClaimedDelivery(UUID.fromString(deliveryId), leaseToken, UUID.fromString(webhookId),
-                UUID.randomUUID(), "order.created", 2, 1, receiver.newEndpoint(), null, Map.of(), "{}", List.of());
+                UUID.randomUUID(), "order.created", 2, 1, receiver.newEndpoint(), null, Map.of(), "{}", List.of(), null);
         ledger.record(claimed, new AttemptResult(500, null, false, null, 5, Instant.now())).await().atMost(Duration.ofSeconds(10));
     }
 }
