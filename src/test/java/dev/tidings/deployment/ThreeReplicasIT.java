@@ -51,8 +51,7 @@ class ThreeReplicasIT {
 
     @Test
     void threeReplicasShareTheWorkAndOneLeavesGracefully() throws Exception {
-        Map<String, String> environment = ServiceProcesses.webhookEnvironment();
-        environment.put("EVENTS_WEBHOOKS_TIMEOUT", "5s");
+        Map<String, String> environment = ServiceProcesses.webhookEnvironment("EVENTS_WEBHOOKS_TIMEOUT", "5s");
         Instant started = Instant.now();
         ServiceProcess a = services.start(environment);
         ServiceProcess b = services.start(environment);

@@ -38,9 +38,8 @@ class HalfFailingReceiverIT {
 
     @Test
     void everyEventEndsDeliveredOrDeadLetteredNeverBoth() throws Exception {
-        Map<String, String> environment = ServiceProcesses.webhookEnvironment();
-        environment.put("EVENTS_WEBHOOKS_DISABLE_AFTER_FAILURES", "100000");
-        environment.put("EVENTS_WEBHOOKS_RETRY_SCHEDULE", "1s,2s");
+        Map<String, String> environment = ServiceProcesses.webhookEnvironment(
+                "EVENTS_WEBHOOKS_DISABLE_AFTER_FAILURES", "100000", "EVENTS_WEBHOOKS_RETRY_SCHEDULE", "1s,2s");
         ServiceProcess service = services.start(environment);
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             String url = receiver.newEndpoint();

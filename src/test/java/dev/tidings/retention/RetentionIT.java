@@ -45,10 +45,8 @@ class RetentionIT {
      */
     @BeforeEach
     void startWithShortRetention() throws Exception {
-        Map<String, String> environment = ServiceProcesses.webhookEnvironment();
-        environment.putAll(Map.of("EVENTS_RETENTION_EVENTS", "10s", "EVENTS_RETENTION_DELIVERIES", "3s",
-                "EVENTS_RETENTION_INTERVAL", "500ms", "EVENTS_WEBHOOKS_RETRY_SCHEDULE", "1h"));
-        service = services.start(environment);
+        service = services.start(ServiceProcesses.webhookEnvironment("EVENTS_RETENTION_EVENTS", "10s",
+                "EVENTS_RETENTION_DELIVERIES", "3s", "EVENTS_RETENTION_INTERVAL", "500ms", "EVENTS_WEBHOOKS_RETRY_SCHEDULE", "1h"));
         // a subscription left by an earlier test would keep events for its pending deliveries
         Database.update("delete from webhook_subscription");
     }

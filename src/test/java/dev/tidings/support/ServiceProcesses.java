@@ -57,6 +57,15 @@ public final class ServiceProcesses implements BeforeAllCallback, AfterEachCallb
         return environment;
     }
 
+    /** The same, with these settings beside it: names and values in turn, e.g. {@code "EVENTS_WEBHOOKS_TIMEOUT", "4s"}. */
+    public static Map<String, String> webhookEnvironment(String... settings) {
+        Map<String, String> environment = webhookEnvironment();
+        for (int i = 0; i + 1 < settings.length; i += 2) {
+            environment.put(settings[i], settings[i + 1]);
+        }
+        return environment;
+    }
+
     /** Starts an instance and waits until it is ready. */
     public ServiceProcess start(Map<String, String> environment) throws IOException {
         return start(environment, "/q/health/ready");

@@ -26,8 +26,7 @@ class DeliveryRestartIT {
 
     @Test
     void anAttemptCutShortBySigkillIsMadeAgainAfterRestart() throws Exception {
-        Map<String, String> environment = ServiceProcesses.webhookEnvironment();
-        environment.put("EVENTS_WEBHOOKS_TIMEOUT", "4s");
+        Map<String, String> environment = ServiceProcesses.webhookEnvironment("EVENTS_WEBHOOKS_TIMEOUT", "4s");
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             String url = receiver.newEndpoint();
             receiver.respondSlowly(url, 200, Duration.ofSeconds(3));
@@ -46,8 +45,7 @@ class DeliveryRestartIT {
 
     @Test
     void aRetryThatFellDueWhileTheServiceWasDownIsMadeAfterRestart() throws Exception {
-        Map<String, String> environment = ServiceProcesses.webhookEnvironment();
-        environment.put("EVENTS_WEBHOOKS_RETRY_SCHEDULE", "15s");
+        Map<String, String> environment = ServiceProcesses.webhookEnvironment("EVENTS_WEBHOOKS_RETRY_SCHEDULE", "15s");
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             String url = receiver.newEndpoint();
             receiver.respond(url, 500);
