@@ -201,6 +201,10 @@ public final class Bench {
         p1.put("ours_as_account_orders_per_s", Measurements.round(accountRate));
         p1.put("ours_operator_again_orders_per_s", Measurements.round(operatorAgain));
         p1.put("account_vs_operator", Measurements.round(accountRate / ((ours + operatorAgain) / 2)));
+        // a last run under JFR, apart from the measured ones: where the service spends its CPU on this path
+        Profile profile = Profile.start(service.process().pid(), Path.of("target", "bench-p1.jfr"));
+        closedLoop(plan.ingest(), plan.concurrency());
+        p1.put("profile", profile.stop());
         report.put("P1_ingest", p1);
     }
 
@@ -663,7 +667,29 @@ public final class Bench {
         machine.put("postgresql", "17.5 (embedded binaries)");
         machine.put("kafka", "4.1.2 (KRaft, single node)");
         machine.put("note", "service, PostgreSQL, Kafka, receiver and load generators share this machine");
+        machine.put("cpu_calibration_ms", cpuCalibration());
+        machine.put("cpu_calibration", "best of five: SHA-256 over 64 MiB on one thread (lower is a faster core); compare runs by it");
         return machine;
+    }
+
+    /** A fixed single-threaded workload's time, best of five, so that two result files can be compared. */
+    static double cpuCalibration() {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] block = new byte[1 << 20];
+            long best = Long.MAX_VALUE;
+            for (int run = 0; run < 5; run++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < 64; i++) {
+                    sha.update(block);
+                }
+                sha.digest();
+                best = Math.min(best, System.nanoTime() - t0);
+            }
+            return Measurements.round(best / 1e6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A fast webhook receiver: answers 200 at once and keeps only arrival latencies. */
