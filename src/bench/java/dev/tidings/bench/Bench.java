@@ -59,19 +59,33 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Bench {
 
     static final String KEY = "bench-key";
+    /** The framework's ingest ceiling, served when the service runs with events.benchmark.ingest-ceiling. */
+    static final String CEILING = "/benchmark/ingest-ceiling";
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final String ORDER = "{\"customerId\":\"bench\",\"currency\":\"EUR\",\"items\":[{\"sku\":\"MUG-1\",\"quantity\":2,\"unitPrice\":12.50}]}";
 
     /** Sizes of the scenarios; the quick plan finishes in about three minutes. */
-    record Plan(String name, Duration ingest, int concurrency, int rate, Duration latencyRun, int drainRows,
+    record Plan(String name, Duration ingest, int concurrency, Duration latencyRun, int drainRows,
                 int deliveries, List<Integer> sseConnections, int fairnessDeliveries) {
-        // The fixed rate stays below what P1 measured this machine sustains, so P2 measures latency, not a backlog.
         // P7's deliveries (at most drainRows: they reuse P3's events) last several of its attempt timeouts.
-        static final Plan QUICK = new Plan("quick", Duration.ofSeconds(10), 16, 100, Duration.ofSeconds(10), 20_000, 10_000,
+        static final Plan QUICK = new Plan("quick", Duration.ofSeconds(10), 16, Duration.ofSeconds(10), 20_000, 10_000,
                 List.of(200, 500), 6_000);
-        static final Plan FULL = new Plan("full", Duration.ofSeconds(45), 16, 100, Duration.ofSeconds(60), 100_000, 50_000,
+        static final Plan FULL = new Plan("full", Duration.ofSeconds(45), 16, Duration.ofSeconds(60), 100_000, 50_000,
                 List.of(1_000, 2_000, 4_000), 50_000);
     }
+
+    /**
+     * Before P1 measures: with less, the compiler was still at work on these 2 shared cores and a second
+     * measurement right after the first came out 2.4 times higher.
+     */
+    static final Duration INGEST_WARM_UP = Duration.ofSeconds(20);
+    /** A request that takes longer fails the run rather than hanging it. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** P2's fixed rates, as fractions of the ingest capacity P1 measured in the same run. */
+    static final List<Double> LATENCY_FRACTIONS = List.of(0.2, 0.5);
+    /** P8: accounts, each with its key and this many subscriptions. */
+    static final int ACCOUNTS = 1_000;
+    static final int SUBSCRIPTIONS_PER_ACCOUNT = 10;
 
     /** P7's service: attempts bounded by a short timeout, so the stuck receiver's attempts keep cycling during the run. */
     static final Duration FAIRNESS_TIMEOUT = Duration.ofSeconds(2);
@@ -79,6 +93,8 @@ public final class Bench {
     static final int FAIRNESS_PER_SUBSCRIPTION = 8;
 
     private final Plan plan;
+    /** Scenarios chosen with --only (empty: every one); such a partial run writes its results under target/. */
+    private final Set<String> only;
     private final Map<String, Object> report = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private PostgresServer postgres;
@@ -89,8 +105,20 @@ public final class Bench {
         /** A key of an account made at startup: P1 and P4 run once as the operator and once as this account. */
     private String accountKey;
 
-    private Bench(Plan plan) {
+    private Bench(Plan plan, Set<String> only) {
         this.plan = plan;
+        this.only = only;
+    }
+
+    /**
+     * Whether a scenario runs: all of them, or those named with {@code --only=P1,P4} and what they need (P2
+     * and P8 take P1's capacity, P4, P7 and P8 deliver P3's events).
+     */
+    private boolean runs(String scenario) {
+        return only.isEmpty() || only.contains(scenario)
+                || scenario.equals("P1") && (only.contains("P2") || only.contains("P8"))
+                || scenario.equals("P3") && (only.contains("P4") || only.contains("P7") || only.contains("P8"))
+                || scenario.equals("P4") && only.contains("P8");
     }
 
     public static void main(String[] args) throws Exception {
@@ -100,7 +128,9 @@ public final class Bench {
             System.exit(0);
         }
         Plan plan = List.of(args).contains("--quick") ? Plan.QUICK : Plan.FULL;
-        new Bench(plan).run();
+        Set<String> only = List.of(args).stream().filter(a -> a.startsWith("--only=")).findFirst()
+                .map(a -> Set.of(a.substring(7).split(","))).orElse(Set.of());
+        new Bench(plan, only).run();
         System.exit(0);
     }
 
@@ -115,22 +145,37 @@ public final class Bench {
         kafka = KafkaBroker.start(work.resolve("kafka"), 0, 0);
         try (Receiver receiver = Receiver.start()) {
             startup();
-            ingest();
-            latency(receiver);
-            relayDrain();
-            webhookThroughput(receiver);
-            sseFanOut();
+            if (runs("P1")) {
+                ingest();
+            }
+            if (runs("P2")) {
+                latency(receiver);
+            }
+            if (runs("P3")) {
+                relayDrain();
+            }
+            if (runs("P4")) {
+                webhookThroughput(receiver);
+            }
+            if (runs("P8")) {
+                manyAccounts(receiver);
+            }
+            if (runs("P5")) {
+                sseFanOut();
+            }
             report.put("rss_under_load_mb", rssMb());
             service.stop();
-            fairness(receiver);
+            if (runs("P7")) {
+                fairness(receiver);
+            }
             report.put("total_seconds", Duration.between(started, Instant.now()).toSeconds());
         } finally {
             kafka.close();
             postgres.close();
         }
-        Path results = Path.of("bench", "results");
+        Path results = only.isEmpty() ? Path.of("bench", "results") : Path.of("target");
         Files.createDirectories(results);
-        String base = report.get("date") + (plan == Plan.QUICK ? "-quick" : "");
+        String base = only.isEmpty() ? report.get("date") + (plan == Plan.QUICK ? "-quick" : "") : "bench-partial";
         Files.writeString(results.resolve(base + ".json"), JSON.writeValueAsString(report));
         Files.writeString(results.resolve(base + ".md"), Markdown.of(report));
         System.out.println(Markdown.of(report));
@@ -167,6 +212,7 @@ public final class Bench {
         env.put("EVENTS_WEBHOOKS_ALLOW_HTTP", "true");
         env.put("EVENTS_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true");
         env.put("QUARKUS_LOG_LEVEL", "WARN");
+        env.put("EVENTS_BENCHMARK_INGEST_CEILING", "true");
         if (TRACING_OFF) {
             env.put("QUARKUS_OTEL_SDK_DISABLED", "true");
         }
@@ -180,7 +226,7 @@ public final class Bench {
     // P1: ingest ---------------------------------------------------------------------------------
 
     private void ingest() throws Exception {
-        closedLoop(Duration.ofSeconds(5), plan.concurrency()); // warm-up
+        closedLoop(INGEST_WARM_UP, plan.concurrency()); // warm-up
         Measurements latencies = new Measurements();
         long requests = closedLoop(plan.ingest(), plan.concurrency(), latencies);
         double ours = requests / (double) plan.ingest().toSeconds();
@@ -193,6 +239,14 @@ public final class Bench {
         p1.put("baseline_tps", baseline.get("tps"));
         p1.put("baseline_latency_avg_ms", baseline.get("latency_avg_ms"));
         p1.put("ratio_throughput", Measurements.round(ours / (double) baseline.get("tps")));
+        // the framework's ceiling: the same two INSERTs behind a minimal route of this build (after pgbench made its tables)
+        closedLoop(INGEST_WARM_UP, plan.concurrency(), new Measurements(), KEY, CEILING); // warm-up
+        Measurements ceilingLatencies = new Measurements();
+        double ceiling = closedLoop(plan.ingest(), plan.concurrency(), ceilingLatencies, KEY, CEILING) / (double) plan.ingest().toSeconds();
+        p1.put("ceiling", "POST " + CEILING + ": the same two INSERTs as pgbench through the reactive PostgreSQL client, in this build");
+        p1.put("ceiling_per_s", Measurements.round(ceiling));
+        p1.put("ceiling_latency", ceilingLatencies.summary());
+        p1.put("ratio_to_ceiling", Measurements.round(ours / ceiling));
         // the same load with an account key (key lookup, caller resolution, scoped writes), then the operator's
         // again: the two operator runs bracket the account's, so warming up favours neither
         long asAccount = closedLoop(plan.ingest(), plan.concurrency(), new Measurements(), accountKey);
@@ -217,6 +271,20 @@ public final class Bench {
     }
 
     private long closedLoop(Duration duration, int concurrency, Measurements latencies, String key) throws Exception {
+        return closedLoop(duration, concurrency, latencies, () -> key, "/orders");
+    }
+
+    private long closedLoop(Duration duration, int concurrency, Measurements latencies, java.util.function.Supplier<String> keys)
+            throws Exception {
+        return closedLoop(duration, concurrency, latencies, keys, "/orders");
+    }
+
+    private long closedLoop(Duration duration, int concurrency, Measurements latencies, String key, String path) throws Exception {
+        return closedLoop(duration, concurrency, latencies, () -> key, path);
+    }
+
+    private long closedLoop(Duration duration, int concurrency, Measurements latencies, java.util.function.Supplier<String> keys,
+                            String path) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         AtomicLong done = new AtomicLong();
         long end = System.nanoTime() + duration.toNanos();
@@ -225,9 +293,9 @@ public final class Bench {
             workers.add(pool.submit(() -> {
                 while (System.nanoTime() < end) {
                     long t = System.nanoTime();
-                    HttpResponse<Void> response = http.send(order(key), HttpResponse.BodyHandlers.discarding());
+                    HttpResponse<Void> response = http.send(order(keys.get(), path), HttpResponse.BodyHandlers.discarding());
                     if (response.statusCode() != 201) {
-                        throw new IllegalStateException("POST /orders answered " + response.statusCode());
+                        throw new IllegalStateException("POST " + path + " answered " + response.statusCode());
                     }
                     latencies.add((System.nanoTime() - t) / 1e6);
                     done.incrementAndGet();
@@ -247,29 +315,47 @@ public final class Bench {
     }
 
     private HttpRequest order(String key) {
-        return HttpRequest.newBuilder(URI.create(service.baseUri() + "/orders")).header("Authorization", "Bearer " + key)
+        return order(key, "/orders");
+    }
+
+    private HttpRequest order(String key, String path) {
+        return HttpRequest.newBuilder(URI.create(service.baseUri() + path)).timeout(REQUEST_TIMEOUT).header("Authorization", "Bearer " + key)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(ORDER)).build();
     }
 
     // P2: end-to-end latency at a fixed rate ---------------------------------------------------------
 
+    /**
+     * P2 runs at fixed fractions of the ingest capacity P1 just measured, so that it measures latency and not
+     * a backlog on any machine.
+     */
     private void latency(Receiver receiver) throws Exception {
-        String webhookId = subscribe(receiver.url("/latency"), "order.created");
+        double capacity = (double) ((Map<?, ?>) report.get("P1_ingest")).get("ours_orders_per_s");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (double fraction : LATENCY_FRACTIONS) {
+            rows.add(latency(receiver, fraction, Math.max(1, (int) Math.round(capacity * fraction))));
+        }
+        report.put("P2_latency", rows);
+    }
+
+    private Map<String, Object> latency(Receiver receiver, double fraction, int rate) throws Exception {
+        String webhookId = subscribe(receiver.url("/latency-" + rate), "order.created");
         Measurements kafkaLatency = new Measurements();
-        Measurements webhookLatency = receiver.track("/latency");
+        Measurements webhookLatency = receiver.track("/latency-" + rate);
+        Map<String, Object> p2 = new LinkedHashMap<>();
         try (SseClient stream = SseClient.connect(service.port(), "/events/stream?types=order.created",
                 Map.of("Authorization", "Bearer " + KEY));
              KafkaTail tail = KafkaTail.fromEnd(kafka.bootstrapServers(), "events.order", kafkaLatency)) {
             int before = stream.events().size();
-            fixedRate(plan.rate(), plan.latencyRun());
+            fixedRate(rate, plan.latencyRun());
             Thread.sleep(3000); // let the last events arrive before reading the samples
             Measurements sseLatency = new Measurements();
             for (SseClient.Frame frame : stream.events().subList(before, stream.events().size())) {
                 sseLatency.add(Duration.between(timestamp(frame.data()), frame.at()).toNanos() / 1e6);
             }
-            Measurements raw = KafkaTail.rawRoundTrip(kafka.bootstrapServers(), plan.rate(), plan.latencyRun());
-            Map<String, Object> p2 = new LinkedHashMap<>();
-            p2.put("rate_per_s", plan.rate());
+            Measurements raw = KafkaTail.rawRoundTrip(kafka.bootstrapServers(), rate, plan.latencyRun());
+            p2.put("fraction_of_ingest_capacity", fraction);
+            p2.put("rate_per_s", rate);
             p2.put("seconds", plan.latencyRun().toSeconds());
             p2.put("commit_to_kafka", kafkaLatency.summary());
             p2.put("commit_to_webhook", webhookLatency.summary());
@@ -277,9 +363,9 @@ public final class Bench {
             p2.put("baseline", "plain KafkaProducer -> KafkaConsumer round trip, same rate");
             p2.put("baseline_kafka_round_trip", raw.summary());
             p2.put("ratio_p99_kafka", ratio(kafkaLatency, raw));
-            report.put("P2_latency", p2);
         }
         unsubscribe(webhookId);
+        return p2;
     }
 
     private static Object ratio(Measurements ours, Measurements baseline) {
@@ -314,7 +400,28 @@ public final class Bench {
 
     private void relayDrain() throws Exception {
         int rows = plan.drainRows();
-        Duration ours;
+        Duration ours = drainOutbox(rows);
+        // once more under JFR, apart from the measured drain: where the relay (and the fan-out reading behind it) spends its CPU
+        Profile profile = Profile.start(service.process().pid(), Path.of("target", "bench-p3.jfr"));
+        drainOutbox(rows);
+        Map<String, Object> relayProfile = profile.stop();
+        Duration baseline = KafkaTail.produce(kafka.bootstrapServers(), "bench.raw-drain", rows, 400);
+        Map<String, Object> p3 = new LinkedHashMap<>();
+        p3.put("rows", rows);
+        p3.put("ours_seconds", Measurements.round(ours.toMillis() / 1000.0));
+        p3.put("ours_events_per_s", Measurements.round(rows / (ours.toMillis() / 1000.0)));
+        p3.put("baseline", "plain KafkaProducer (acks=all, idempotent), same record count and size");
+        p3.put("baseline_seconds", Measurements.round(baseline.toMillis() / 1000.0));
+        p3.put("ratio_time", Measurements.round(ours.toMillis() / (double) Math.max(1, baseline.toMillis())));
+        p3.put("profile", relayProfile);
+        report.put("P3_relay_drain", p3);
+    }
+
+    /**
+     * Loads {@code rows} events into the outbox while the relay is held off (the cursor row locked), then
+     * releases it and times until every row is published.
+     */
+    private Duration drainOutbox(int rows) throws Exception {
         try (Connection sql = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres")) {
             try (Connection stalledRelay = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres")) {
                 stalledRelay.setAutoCommit(false);
@@ -334,17 +441,8 @@ public final class Bench {
             while (count(sql, "select count(*) from outbox where sequence is null") > 0) {
                 Thread.sleep(20); // poll interval of the drain clock
             }
-            ours = Duration.ofNanos(System.nanoTime() - t0);
+            return Duration.ofNanos(System.nanoTime() - t0);
         }
-        Duration baseline = KafkaTail.produce(kafka.bootstrapServers(), "bench.raw-drain", rows, 400);
-        Map<String, Object> p3 = new LinkedHashMap<>();
-        p3.put("rows", rows);
-        p3.put("ours_seconds", Measurements.round(ours.toMillis() / 1000.0));
-        p3.put("ours_events_per_s", Measurements.round(rows / (ours.toMillis() / 1000.0)));
-        p3.put("baseline", "plain KafkaProducer (acks=all, idempotent), same record count and size");
-        p3.put("baseline_seconds", Measurements.round(baseline.toMillis() / 1000.0));
-        p3.put("ratio_time", Measurements.round(ours.toMillis() / (double) Math.max(1, baseline.toMillis())));
-        report.put("P3_relay_drain", p3);
     }
 
     // P4: webhook delivery throughput --------------------------------------------------------------------
@@ -387,6 +485,88 @@ public final class Bench {
         } finally {
             unsubscribe(webhookId, key);
         }
+    }
+
+    // P8: many accounts ----------------------------------------------------------------------------
+
+    /**
+     * P1 and P4 again with {@link #ACCOUNTS} accounts of {@link #SUBSCRIPTIONS_PER_ACCOUNT} subscriptions each:
+     * the orders come round-robin from every account's key, and the deliveries are one per subscription.
+     */
+    private void manyAccounts(Receiver receiver) throws Exception {
+        long t0 = System.nanoTime();
+        List<String> keys = new ArrayList<>();
+        List<String> subscriptions = new ArrayList<>();
+        inParallel(ACCOUNTS, i -> {
+            String account = JSON.readTree(post("/accounts", "{\"name\":\"bench-" + i + "\"}", KEY)).get("id").asText();
+            String key = JSON.readTree(post("/accounts/" + account + "/keys", "{}", KEY)).get("key").asText();
+            List<String> own = new ArrayList<>();
+            for (int s = 0; s < SUBSCRIPTIONS_PER_ACCOUNT; s++) {
+                own.add(subscribe(receiver.url("/accounts"), "bench.nothing", key));
+            }
+            synchronized (keys) {
+                keys.add(key);
+                subscriptions.addAll(own);
+            }
+        });
+        Map<String, Object> p8 = new LinkedHashMap<>();
+        p8.put("accounts", keys.size());
+        p8.put("subscriptions", subscriptions.size());
+        p8.put("setup_seconds", Measurements.round((System.nanoTime() - t0) / 1e9));
+
+        AtomicInteger next = new AtomicInteger();
+        closedLoop(Duration.ofSeconds(5), plan.concurrency(), new Measurements(), () -> keys.get(Math.floorMod(next.getAndIncrement(), keys.size())));
+        Measurements latencies = new Measurements();
+        long orders = closedLoop(plan.ingest(), plan.concurrency(), latencies,
+                () -> keys.get(Math.floorMod(next.getAndIncrement(), keys.size())));
+        double rate = orders / (double) plan.ingest().toSeconds();
+        Map<?, ?> p1 = (Map<?, ?>) report.get("P1_ingest");
+        p8.put("ingest_orders_per_s", Measurements.round(rate));
+        p8.put("ingest_latency", latencies.summary());
+        p8.put("ingest_vs_p1_operator", Measurements.round(rate / (double) p1.get("ours_orders_per_s")));
+
+        AtomicLong arrived = receiver.count("/accounts");
+        try (Connection sql = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres")) {
+            long t1 = System.nanoTime();
+            long enqueued = sql.createStatement().executeUpdate("""
+                    insert into webhook_delivery (id, webhook_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
+                    select gen_random_uuid(), s.id, e.event_id, e.event_type, 'pending', 0, now(), now()
+                    from (select id, row_number() over (order by id) as n from webhook_subscription where url like '%/accounts') s
+                    join (select event_id, event_type, row_number() over (order by id) as n from outbox where event_type = 'bench.loaded') e
+                      on e.n = s.n""");
+            long deadline = t1 + Duration.ofMinutes(5).toNanos();
+            while (arrived.get() < enqueued && System.nanoTime() < deadline) {
+                Thread.sleep(5); // poll interval of the delivery clock (an in-memory counter)
+            }
+            double seconds = (System.nanoTime() - t1) / 1e9;
+            Map<?, ?> p4 = (Map<?, ?>) report.get("P4_webhook_throughput");
+            p8.put("deliveries", enqueued);
+            p8.put("deliveries_arrived", arrived.get());
+            p8.put("deliveries_per_s", Measurements.round(arrived.get() / seconds));
+            p8.put("deliveries_vs_p4_baseline", Measurements.round(arrived.get() / seconds / (double) p4.get("baseline_per_s")));
+        }
+        report.put("P8_accounts", p8);
+    }
+
+    /** Runs {@code task(0..count-1)} on {@code plan.concurrency()} threads and waits for all. */
+    private void inParallel(int count, IndexedTask task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(plan.concurrency());
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int index = i;
+            done.add(pool.submit(() -> {
+                task.run(index);
+                return null;
+            }));
+        }
+        for (var future : done) {
+            future.get();
+        }
+        pool.shutdown();
+    }
+
+    interface IndexedTask {
+        void run(int index) throws Exception;
     }
 
     // P5: SSE fan-out ----------------------------------------------------------------------------------

@@ -40,6 +40,8 @@ public interface EventsConfig {
 
     Portal portal();
 
+    Benchmark benchmark();
+
     interface Auth {
         /** Accepted bearer keys. Required: without it the service refuses to start (dev mode sets one). */
         @WithName("api-keys")
@@ -70,6 +72,15 @@ public interface EventsConfig {
          */
         @WithDefault("10s")
         Duration publishTimeout();
+
+        /**
+         * Whether the service's own events are checked against their schemas as they are written. They are
+         * built from typed records whose schemas ship with the service, so this checks the service itself:
+         * on in dev mode and in the tests (every built-in event the test suite emits is checked), off by
+         * default because it re-reads every event's data on the busiest write path.
+         */
+        @WithDefault("false")
+        boolean validateBuiltInEvents();
     }
 
     interface Webhooks {
@@ -211,5 +222,11 @@ public interface EventsConfig {
         /** How long a portal link (POST /accounts/{id}/portal-links) may wait to be opened; it works once. */
         @WithDefault("15m")
         Duration linkTtl();
+    }
+
+    interface Benchmark {
+        /** Serves POST /benchmark/ingest-ceiling, the ingest benchmark's framework baseline (never in production). */
+        @WithDefault("false")
+        boolean ingestCeiling();
     }
 }

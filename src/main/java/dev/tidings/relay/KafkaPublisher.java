@@ -46,7 +46,7 @@ public class KafkaPublisher {
     private final Duration publishTimeout;
     private final Tracer tracer;
 
-    // The relay bounds what is in flight (one batch at a time), so the emitter's buffer may be unbounded.
+    // The relay bounds what is in flight (a few batches of one round), so the emitter's buffer may be unbounded.
     @Inject
     public KafkaPublisher(@Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<String> emitter,
                           EventsConfig config, Tracer tracer) {

@@ -28,14 +28,15 @@ import java.util.stream.Collectors;
 /**
  * Moves committed outbox rows to Kafka, at least once, and makes them visible in the event log.
  *
- * <p>Each batch is one transaction: lock the relay cursor row (other replicas skip while it is held),
- * claim the oldest unpublished rows, publish them and wait for Kafka's answers, then give the acknowledged
- * ones consecutive sequences and commit. Because the cursor lock is held until commit, no batch can commit a
+ * <p>Each round is one transaction: lock the relay cursor row (other replicas skip while it is held),
+ * claim the oldest unpublished rows a batch at a time, sending each batch as soon as it is claimed and
+ * claiming the next while Kafka's answers to the earlier ones are pending (up to {@link #PIPELINE_DEPTH}
+ * batches), then give the acknowledged rows consecutive sequences in id order and commit. Because the cursor lock is held until commit, no batch can commit a
  * smaller sequence after a larger one became visible. If the process dies before the commit, the
  * lock and claims vanish with its connection and the rows are published again (consumers deduplicate
  * on eventId). A record Kafka refuses for good is moved to the quarantine table in the same transaction
  * (it never gets a sequence), so it cannot hold back the rows behind it; any other failure, or no answer
- * within {@code events.outbox.publish-timeout}, rolls the whole batch back to be tried again.
+ * within {@code events.outbox.publish-timeout}, rolls the whole round back to be tried again.
  *
  * <p>It is woken at once when an outbox insert commits (the outbox's insert trigger sends a PostgreSQL
  * NOTIFY, from any replica) and every {@code events.outbox.poll-interval} as a fallback.
@@ -57,12 +58,16 @@ public class OutboxRelay {
      */
     private static final Duration IDLE_TRANSACTION_MARGIN = Duration.ofSeconds(20);
 
+    /** Batches claimed ahead while Kafka's answers to the ones before are pending, all in one transaction. */
+    static final int PIPELINE_DEPTH = 4;
+
     private static final String LIMIT_IDLE_TRANSACTION = "select set_config('idle_in_transaction_session_timeout', $1, true)";
 
     private static final String LOCK_CURSOR = "select last_sequence from relay_cursor where id = 1 for update skip locked";
+    /** $2: the last id claimed before in this transaction (its own locks are not skipped, so it must look past them). */
     private static final String CLAIM = """
             select id, event_id, event_type, subject, source, occurred_at, envelope, account_id, traceparent, tracestate from outbox
-            where sequence is null order by id limit $1 for update skip locked""";
+            where sequence is null and id > $2 order by id limit $1 for update skip locked""";
     private static final String ASSIGN_SEQUENCES = """
             update outbox o set sequence = $2 + t.ordinality, published_at = now()
             from unnest($1::bigint[]) with ordinality as t(id, ordinality) where o.id = t.id""";
@@ -109,11 +114,16 @@ public class OutboxRelay {
     }
 
     private Uni<Void> drainUntilEmpty() {
-        return relayBatch().chain(claimed -> claimed == batchSize ? drainUntilEmpty() : Uni.createFrom().voidItem());
+        return relayBatch().chain(more -> more ? drainUntilEmpty() : Uni.createFrom().voidItem());
     }
 
-    /** Relays one batch; answers how many rows it claimed (0 when idle or another replica relays). */
-    Uni<Integer> relayBatch() {
+    /**
+     * Relays up to {@link #PIPELINE_DEPTH} batches in one transaction; answers whether more may be waiting
+     * (the last claim was full). Each batch is sent as soon as it is claimed, and the next one is claimed
+     * while Kafka's answers to those before are pending; the batches are then settled in claim order, so
+     * sequences follow ids exactly as if each batch had been relayed alone.
+     */
+    Uni<Boolean> relayBatch() {
         return pool.withTransaction(connection -> connection.preparedQuery(LIMIT_IDLE_TRANSACTION)
                         .execute(Tuple.of(idleTransactionTimeoutMillis))
                         .chain(() -> connection.query(LOCK_CURSOR).execute())
@@ -122,23 +132,53 @@ public class OutboxRelay {
                                 return Uni.createFrom().item(Batch.NONE);
                             }
                             long lastSequence = cursor.iterator().next().getLong(0);
-                            return claim(connection).chain(events -> events.isEmpty()
-                                    ? Uni.createFrom().item(Batch.NONE)
-                                    : publisher.publish(events).chain(refused -> settle(connection, events, refused, lastSequence)));
+                            return claimAhead(connection, new ArrayList<>(), 0L)
+                                    .chain(window -> settleInOrder(connection, window, lastSequence));
                         }))
                 .invoke(this::committed)
-                .map(Batch::claimed);
+                .map(Batch::full);
+    }
+
+    /** A claimed batch whose records are on their way to Kafka. */
+    private record InFlight(List<PendingEvent> events, Uni<List<Refused>> answers) {
+    }
+
+    /** Claims and sends batches until the window is full or a claim comes back short. */
+    private Uni<List<InFlight>> claimAhead(SqlConnection connection, List<InFlight> window, long after) {
+        return claim(connection, after).chain(events -> {
+            if (events.isEmpty()) {
+                return Uni.createFrom().item(window);
+            }
+            window.add(send(events));
+            boolean more = events.size() == batchSize && window.size() < PIPELINE_DEPTH;
+            return more ? claimAhead(connection, window, events.get(events.size() - 1).id()) : Uni.createFrom().item(window);
+        });
+    }
+
+    private InFlight send(List<PendingEvent> events) {
+        Uni<List<Refused>> answers = publisher.publish(events).memoize().indefinitely();
+        answers.subscribe().with(ignored -> { }, ignored -> { }); // sends now; the answers are read when the batch is settled
+        return new InFlight(events, answers);
+    }
+
+    private Uni<Batch> settleInOrder(SqlConnection connection, List<InFlight> window, long lastSequence) {
+        Uni<Batch> settled = Uni.createFrom().item(Batch.NONE);
+        for (InFlight batch : window) {
+            settled = settled.chain(before -> batch.answers()
+                    .chain(refused -> settle(connection, batch.events(), refused, lastSequence + before.published().size()))
+                    .map(before::and));
+        }
+        return settled;
     }
 
     /** Quarantines what Kafka refused and numbers the rest, in id order. */
-    private static Uni<Batch> settle(SqlConnection connection, List<PendingEvent> events, List<Refused> refused,
-                                     long lastSequence) {
+    private Uni<Batch> settle(SqlConnection connection, List<PendingEvent> events, List<Refused> refused, long lastSequence) {
         Set<Long> refusedIds = refused.stream().map(r -> r.event().id()).collect(Collectors.toSet());
         List<PendingEvent> acknowledged = events.stream().filter(e -> !refusedIds.contains(e.id())).toList();
         Instant acknowledgedAt = Instant.now();
         return quarantine(connection, refused)
                 .chain(() -> acknowledged.isEmpty() ? Uni.createFrom().voidItem() : makeVisible(connection, acknowledged, lastSequence))
-                .replaceWith(new Batch(events.size(), acknowledged, refused, acknowledgedAt));
+                .replaceWith(new Batch(events.size(), acknowledged, refused, acknowledgedAt, events.size() == batchSize));
     }
 
     /** After the commit only: a batch rolled back neither published nor quarantined anything. */
@@ -161,8 +201,8 @@ public class OutboxRelay {
         return connection.preparedQuery(QUARANTINE).execute(Tuple.of(ids, reasons)).replaceWithVoid();
     }
 
-    private Uni<List<PendingEvent>> claim(SqlConnection connection) {
-        return connection.preparedQuery(CLAIM).execute(Tuple.of(batchSize)).map(OutboxRelay::pendingEvents);
+    private Uni<List<PendingEvent>> claim(SqlConnection connection, long after) {
+        return connection.preparedQuery(CLAIM).execute(Tuple.of(batchSize, after)).map(OutboxRelay::pendingEvents);
     }
 
     private static Uni<Void> makeVisible(SqlConnection connection, List<PendingEvent> events, long lastSequence) {
@@ -187,8 +227,17 @@ public class OutboxRelay {
         return events;
     }
 
-    /** What one batch did: rows claimed, published (acknowledged and numbered) and quarantined. */
-    private record Batch(int claimed, List<PendingEvent> published, List<Refused> quarantined, Instant acknowledgedAt) {
-        static final Batch NONE = new Batch(0, List.of(), List.of(), Instant.EPOCH);
+    /** What one batch (or a window of them) did: rows claimed, published (acknowledged and numbered) and quarantined. */
+    private record Batch(int claimed, List<PendingEvent> published, List<Refused> quarantined, Instant acknowledgedAt, boolean full) {
+        static final Batch NONE = new Batch(0, List.of(), List.of(), Instant.EPOCH, false);
+
+        /** This batch, then {@code next}: more may wait if the later one was full. */
+        Batch and(Batch next) {
+            List<PendingEvent> allPublished = new ArrayList<>(published);
+            allPublished.addAll(next.published());
+            List<Refused> allQuarantined = new ArrayList<>(quarantined);
+            allQuarantined.addAll(next.quarantined());
+            return new Batch(claimed + next.claimed(), allPublished, allQuarantined, next.acknowledgedAt(), next.full());
+        }
     }
 }
