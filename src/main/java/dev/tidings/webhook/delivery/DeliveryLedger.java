@@ -62,17 +62,20 @@ public class DeliveryLedger {
             where id = $1 and status in ($4, $5) and lease_token = $6 returning attempts""";
     private static final String REMOVE_DEAD_LETTER = "delete from dead_letter where id = $1";
     /**
-     * $1 deliveries, $2 their lease tokens, $3 pending, $4 dead. Resets the streaks of the subscriptions whose
-     * deliveries this batch will record (those still leased to their attempts), locking them in id order.
+     * $1 a batch's subscriptions, locked in id order before any of its deliveries, so that deletions,
+     * recoveries and deactivations (which lock the subscription first too) cannot deadlock with the batch.
+     */
+    private static final String LOCK_SUBSCRIPTIONS = "select id from webhook_subscription where id = any($1) order by id for no key update";
+    /**
+     * $1 deliveries, $2 their lease tokens, $3 pending, $4 dead: resets the streaks of the subscriptions whose
+     * deliveries the batch will record (those still leased to their attempts).
      */
     private static final String RESET_STREAKS = """
-            update webhook_subscription set consecutive_failures = 0 where id in (
-              select s.id from webhook_subscription s
-              where s.consecutive_failures <> 0 and s.id in (
-                select d.webhook_id from webhook_delivery d
-                join unnest($1::uuid[], $2::uuid[]) as b(id, lease_token) on b.id = d.id and b.lease_token = d.lease_token
-                where d.status in ($3, $4))
-              order by s.id for no key update of s)""";
+            update webhook_subscription set consecutive_failures = 0
+            where consecutive_failures <> 0 and id in (
+              select d.webhook_id from webhook_delivery d
+              join unnest($1::uuid[], $2::uuid[]) as b(id, lease_token) on b.id = d.id and b.lease_token = d.lease_token
+              where d.status in ($3, $4))""";
     /**
      * $1 deliveries, $2 lease tokens, $3 response statuses, $4 succeeded, $5 pending, $6 dead: {@link #SUCCEEDED}
      * for many at once, locking the deliveries in id order; answers those whose lease was still their attempt's.
@@ -144,10 +147,11 @@ public class DeliveryLedger {
      * Records many successes in one transaction, each with the end state {@link #record} gives it, in a fixed
      * number of statements whatever their count. Subscriptions are locked before deliveries and each kind in
      * id order, so batches of other replicas and single outcomes cannot deadlock with this one. A success
-     * whose lease ended is left out, as {@link #record} leaves it out.
+     * whose lease ended is left out, as {@link #record} leaves it out, and does not reset its subscription's
+     * streak on its own.
      */
     Uni<Void> recordSuccesses(List<Success> successes) {
-        return pool.withTransaction(c -> resetStreaks(c, successes)
+        return pool.withTransaction(c -> lockAndResetStreaks(c, successes)
                         .chain(() -> markSucceeded(c, successes))
                         .call(attempts -> attempts.isEmpty() ? Uni.createFrom().voidItem()
                                 : removeDeadLetters(c, attempts).chain(() -> logSuccesses(c, successes, attempts))))
@@ -156,9 +160,11 @@ public class DeliveryLedger {
                 .replaceWithVoid();
     }
 
-    private static Uni<Void> resetStreaks(SqlConnection c, List<Success> successes) {
-        return c.preparedQuery(RESET_STREAKS).execute(Tuple.of(ids(successes), leaseTokens(successes),
-                        DeliveryStatus.PENDING.wireName(), DeliveryStatus.DEAD.wireName()))
+    private static Uni<Void> lockAndResetStreaks(SqlConnection c, List<Success> successes) {
+        UUID[] webhookIds = successes.stream().map(success -> success.delivery().webhookId()).distinct().toArray(UUID[]::new);
+        return c.preparedQuery(LOCK_SUBSCRIPTIONS).execute(Tuple.of(webhookIds))
+                .chain(() -> c.preparedQuery(RESET_STREAKS).execute(Tuple.of(ids(successes), leaseTokens(successes),
+                        DeliveryStatus.PENDING.wireName(), DeliveryStatus.DEAD.wireName())))
                 .replaceWithVoid();
     }
 
