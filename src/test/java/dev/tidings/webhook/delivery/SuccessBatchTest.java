@@ -101,6 +101,37 @@ class SuccessBatchTest {
         assertThat(Database.count("select consecutive_failures from webhook_subscription where id = ?::uuid", b.id())).isEqualTo(2);
     }
 
+    /** A batch that cannot be written (here a trigger refuses its attempt rows, not single ones) is recorded one by one. */
+    @Test
+    void aBatchThatFailsIsRecordedOneByOne() {
+        Subscribed hook = Webhooks.subscribeNewEndpoint(receiver, "order.created");
+        Orders.place("batch-refused");
+        await().atMost(PATIENCE).until(() -> Webhooks.deliveries(hook.id()).size() == 1);
+        String id = deliveryIds(hook.id()).get(0);
+        UUID lease = UUID.randomUUID();
+        Database.update("update webhook_delivery set status = 'pending', lease_token = ?::uuid,"
+                + " next_attempt_at = now() + interval '1 hour' where id = ?::uuid", lease.toString(), id);
+        Database.execute("""
+                create function refuse_batches() returns trigger language plpgsql as $$
+                begin
+                  if current_query() like '%unnest%' then raise exception 'attempt rows one at a time here'; end if;
+                  return new;
+                end $$;
+                create trigger refuse_batches before insert on webhook_attempt for each row
+                  when (new.event_type = 'test.batch-refused') execute function refuse_batches();""");
+        try {
+            DeliveryLedger.Success success = success(id, hook.id(), lease, "test.batch-refused");
+            new OutcomeRecorder(ledger, 1).record(success.delivery(), success.result()).await().atMost(Duration.ofSeconds(10));
+        } finally {
+            Database.execute("drop trigger refuse_batches on webhook_attempt; drop function refuse_batches()");
+        }
+
+        assertThat(Database.strings("select status || ':' || attempts || ':' || coalesce(lease_token::text, 'none')"
+                + " from webhook_delivery where id = ?::uuid", id)).containsExactly("succeeded:2:none");
+        assertThat(Database.strings("select attempt || ':' || status || ':' || response_status from webhook_attempt"
+                + " where delivery_id = ?::uuid order by attempt", id)).containsExactly("1:succeeded:200", "2:succeeded:201");
+    }
+
     private static List<String> deliveryIds(String webhookId) {
         return Database.strings("select id::text from webhook_delivery where webhook_id = ?::uuid order by id", webhookId);
     }
@@ -114,9 +145,13 @@ class SuccessBatchTest {
     }
 
     private static DeliveryLedger.Success success(String deliveryId, String webhookId, UUID leaseToken) {
+        return success(deliveryId, webhookId, leaseToken, "order.created");
+    }
+
+    private static DeliveryLedger.Success success(String deliveryId, String webhookId, UUID leaseToken, String eventType) {
         UUID eventId = UUID.fromString(Database.strings("select event_id::text from webhook_delivery where id = ?::uuid", deliveryId).get(0));
         ClaimedDelivery claimed = new ClaimedDelivery(UUID.fromString(deliveryId), leaseToken, UUID.fromString(webhookId), eventId,
-                "order.created", 1, 1, receiver.newEndpoint(), null, Map.of(), "{}", List.of(), null);
+                eventType, 1, 1, receiver.newEndpoint(), null, Map.of(), "{}", List.of(), null);
         return new DeliveryLedger.Success(claimed, new AttemptResult(201, null, false, null, 5, Instant.now()));
     }
 }
