@@ -23,14 +23,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * Records the outcome of an attempt in one transaction: the delivery's state, the subscription's
  * failure streak, the attempt log, and, when it comes to that, the dead-letter queue and deactivation.
  * Locks are taken subscription first, then delivery, as everywhere else, so ledgers and deactivations
- * cannot deadlock.
+ * cannot deadlock. Successes, the common outcome, can also be recorded many at once in one transaction
+ * of a few array statements ({@link #recordSuccesses}).
  */
 @ApplicationScoped
 public class DeliveryLedger {
@@ -56,6 +61,44 @@ public class DeliveryLedger {
               last_response_status = $2, last_error = null, lease_token = null
             where id = $1 and status in ($4, $5) and lease_token = $6 returning attempts""";
     private static final String REMOVE_DEAD_LETTER = "delete from dead_letter where id = $1";
+    /**
+     * $1 a batch's subscriptions, locked in id order before any of its deliveries, so that deletions,
+     * recoveries and deactivations (which lock the subscription first too) cannot deadlock with the batch.
+     */
+    private static final String LOCK_SUBSCRIPTIONS = "select id from webhook_subscription where id = any($1) order by id for no key update";
+    /**
+     * $1 deliveries, $2 their lease tokens, $3 pending, $4 dead: resets the streaks of the subscriptions whose
+     * deliveries the batch will record (those still leased to their attempts).
+     */
+    private static final String RESET_STREAKS = """
+            update webhook_subscription set consecutive_failures = 0
+            where consecutive_failures <> 0 and id in (
+              select d.webhook_id from webhook_delivery d
+              join unnest($1::uuid[], $2::uuid[]) as b(id, lease_token) on b.id = d.id and b.lease_token = d.lease_token
+              where d.status in ($3, $4))""";
+    /**
+     * $1 deliveries, $2 lease tokens, $3 response statuses, $4 succeeded, $5 pending, $6 dead: {@link #SUCCEEDED}
+     * for many at once, locking the deliveries in id order; answers those whose lease was still their attempt's.
+     */
+    private static final String ALL_SUCCEEDED = """
+            with batch as (
+              select * from unnest($1::uuid[], $2::uuid[], $3::int[]) as b(id, lease_token, response_status)),
+            leased as materialized (
+              select d.id from webhook_delivery d join batch b on b.id = d.id and b.lease_token = d.lease_token
+              where d.status in ($5, $6) order by d.id for update of d)
+            update webhook_delivery d set status = $4, attempts = d.attempts + 1, next_attempt_at = null,
+              last_response_status = b.response_status, last_error = null, lease_token = null
+            from batch b
+            where b.id = d.id and b.lease_token = d.lease_token and d.status in ($5, $6) and d.id in (select id from leased)
+            returning d.id, d.attempts""";
+    private static final String REMOVE_DEAD_LETTERS = "delete from dead_letter where id = any($1)";
+    /** $10 succeeded: {@link #INSERT_ATTEMPT} for many successful attempts at once. */
+    private static final String INSERT_SUCCESSFUL_ATTEMPTS = """
+            insert into webhook_attempt (id, webhook_id, delivery_id, event_id, event_type, attempt, status,
+              response_status, duration_ms, error, attempted_at, next_attempt_at)
+            select id, webhook_id, delivery_id, event_id, event_type, attempt, $10, response_status, duration_ms, null, attempted_at, null
+            from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::varchar[], $6::int[], $7::int[], $8::int[], $9::timestamptz[])
+              as a(id, webhook_id, delivery_id, event_id, event_type, attempt, response_status, duration_ms, attempted_at)""";
     /** $4 pending, $5 dead, $6 lease token: answers the status, so a delivery parked while in flight is told apart. */
     private static final String FAILED = """
             update webhook_delivery set attempts = attempts + 1, last_response_status = $2, last_error = $3, lease_token = null
@@ -94,6 +137,84 @@ public class DeliveryLedger {
                     LOG.infof("Outcome of delivery %s not recorded: its lease ended before the attempt did", delivery.id());
                     return null;
                 });
+    }
+
+    /** A successful attempt waiting to be recorded. */
+    record Success(ClaimedDelivery delivery, AttemptResult result) {
+    }
+
+    /**
+     * Records many successes in one transaction, each with the end state {@link #record} gives it, in a fixed
+     * number of statements whatever their count. Subscriptions are locked before deliveries and each kind in
+     * id order, so batches of other replicas and single outcomes cannot deadlock with this one. A success
+     * whose lease ended is left out, as {@link #record} leaves it out, and does not reset its subscription's
+     * streak on its own.
+     */
+    Uni<Void> recordSuccesses(List<Success> successes) {
+        return pool.withTransaction(c -> lockAndResetStreaks(c, successes)
+                        .chain(() -> markSucceeded(c, successes))
+                        .call(attempts -> attempts.isEmpty() ? Uni.createFrom().voidItem()
+                                : removeDeadLetters(c, attempts).chain(() -> logSuccesses(c, successes, attempts))))
+                .invoke(attempts -> successes.stream().map(success -> success.delivery().id()).filter(id -> !attempts.containsKey(id))
+                        .forEach(id -> LOG.infof("Outcome of delivery %s not recorded: its lease ended before the attempt did", id)))
+                .replaceWithVoid();
+    }
+
+    private static Uni<Void> lockAndResetStreaks(SqlConnection c, List<Success> successes) {
+        UUID[] webhookIds = successes.stream().map(success -> success.delivery().webhookId()).distinct().toArray(UUID[]::new);
+        return c.preparedQuery(LOCK_SUBSCRIPTIONS).execute(Tuple.of(webhookIds))
+                .chain(() -> c.preparedQuery(RESET_STREAKS).execute(Tuple.of(ids(successes), leaseTokens(successes),
+                        DeliveryStatus.PENDING.wireName(), DeliveryStatus.DEAD.wireName())))
+                .replaceWithVoid();
+    }
+
+    /** The attempt count each delivery still leased to its attempt has now, by delivery. */
+    private static Uni<Map<UUID, Integer>> markSucceeded(SqlConnection c, List<Success> successes) {
+        return c.preparedQuery(ALL_SUCCEEDED).execute(Tuple.of(ids(successes), leaseTokens(successes), responseStatuses(successes),
+                        DeliveryStatus.SUCCEEDED.wireName(), DeliveryStatus.PENDING.wireName(), DeliveryStatus.DEAD.wireName()))
+                .map(rows -> {
+                    Map<UUID, Integer> attempts = new HashMap<>();
+                    rows.forEach(row -> attempts.put(row.getUUID("id"), row.getInteger("attempts")));
+                    return attempts;
+                });
+    }
+
+    private static Uni<Void> removeDeadLetters(SqlConnection c, Map<UUID, Integer> attempts) {
+        return c.preparedQuery(REMOVE_DEAD_LETTERS).execute(Tuple.of(attempts.keySet().toArray(UUID[]::new))).replaceWithVoid();
+    }
+
+    /** One attempt row for each recorded success, as {@link #logAttempt} writes it. */
+    private static Uni<Void> logSuccesses(SqlConnection c, List<Success> successes, Map<UUID, Integer> attempts) {
+        List<Success> recorded = successes.stream().filter(success -> attempts.containsKey(success.delivery().id())).toList();
+        return c.preparedQuery(INSERT_SUCCESSFUL_ATTEMPTS).execute(Tuple.tuple()
+                        .addValue(column(recorded, success -> TimeOrderedIds.next(), UUID[]::new))
+                        .addValue(column(recorded, success -> success.delivery().webhookId(), UUID[]::new))
+                        .addValue(ids(recorded))
+                        .addValue(column(recorded, success -> success.delivery().eventId(), UUID[]::new))
+                        .addValue(column(recorded, success -> success.delivery().eventType(), String[]::new))
+                        .addValue(column(recorded, success -> attempts.get(success.delivery().id()), Integer[]::new))
+                        .addValue(responseStatuses(recorded))
+                        .addValue(column(recorded, success -> durationMs(success.result()), Integer[]::new))
+                        .addValue(column(recorded, success -> success.result().attemptedAt().atOffset(ZoneOffset.UTC), OffsetDateTime[]::new))
+                        .addString(AttemptStatus.SUCCEEDED.wireName()))
+                .replaceWithVoid();
+    }
+
+    private static UUID[] ids(List<Success> successes) {
+        return column(successes, success -> success.delivery().id(), UUID[]::new);
+    }
+
+    private static UUID[] leaseTokens(List<Success> successes) {
+        return column(successes, success -> success.delivery().leaseToken(), UUID[]::new);
+    }
+
+    private static Integer[] responseStatuses(List<Success> successes) {
+        return column(successes, success -> success.result().responseStatus(), Integer[]::new);
+    }
+
+    /** One value of each success, as an array parameter of the statements above. */
+    private static <T> T[] column(List<Success> successes, Function<Success, T> value, IntFunction<T[]> array) {
+        return successes.stream().map(value).toArray(array);
     }
 
     /** Rolls the recording back: the lease is no longer this attempt's. */
@@ -184,11 +305,15 @@ public class DeliveryLedger {
         return c.preparedQuery(INSERT_ATTEMPT).execute(Tuple.tuple()
                         .addUUID(TimeOrderedIds.next()).addUUID(webhookId).addUUID(deliveryId).addUUID(eventId)
                         .addString(eventType).addInteger(attempt).addString(status.wireName()).addInteger(result.responseStatus())
-                        .addInteger((int) Math.min(Integer.MAX_VALUE, result.durationMs()))
+                        .addInteger(durationMs(result))
                         .addString(result.succeeded() ? null : result.failure())
                         .addOffsetDateTime(result.attemptedAt().atOffset(ZoneOffset.UTC))
                         .addOffsetDateTime(nextAttemptAt))
                 .replaceWithVoid();
+    }
+
+    private static int durationMs(AttemptResult result) {
+        return (int) Math.min(Integer.MAX_VALUE, result.durationMs());
     }
 
     /** A test ping is logged like an attempt of its own, and touches nothing else: no delivery, streak or dead letter. */

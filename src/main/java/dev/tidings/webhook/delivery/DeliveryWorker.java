@@ -13,8 +13,6 @@ import io.opentelemetry.api.trace.Span;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
-import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -53,8 +51,9 @@ public class DeliveryWorker {
     private static final Duration RELEASE_PATIENCE = Duration.ofSeconds(5);
     private static final Duration IDLE_CHECK = Duration.ofMillis(20);
     /**
-     * Outcomes recorded at once, each in a transaction of its own: with every slot busy the worker still
-     * holds at most this many of the pool's connections (plus one for a claim), leaving the rest to the API.
+     * Outcomes recorded at once: one batch of successes and, each in a transaction of its own, the failures.
+     * With every slot busy the worker still holds at most this many of the pool's connections (plus one for
+     * a claim), leaving the rest to the API.
      */
     private static final int RECORDING_CONNECTIONS = 4;
 
@@ -104,7 +103,7 @@ public class DeliveryWorker {
     private final Pool pool;
     private final WebhookRepository subscriptions;
     private final WebhookSender sender;
-    private final DeliveryLedger ledger;
+    private final OutcomeRecorder recorder;
     private final PinnedRepresentation representation;
     private final Deprecations deprecations;
     private final SendWindow sendWindow;
@@ -117,11 +116,6 @@ public class DeliveryWorker {
     private final Duration pollInterval;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final BackgroundLoop loop = new BackgroundLoop("Webhook delivery", this::claimAndStart);
-    private final UnicastProcessor<Outcome> outcomes = UnicastProcessor.create();
-
-    /** An attempt's result waiting to be recorded; {@code recorded} completes once it is. */
-    private record Outcome(ClaimedDelivery delivery, AttemptResult result, UniEmitter<? super Void> recorded) {
-    }
 
     public DeliveryWorker(Pool pool, WebhookRepository subscriptions, WebhookSender sender, DeliveryLedger ledger,
                           PinnedRepresentation representation, Deprecations deprecations, SendWindow sendWindow,
@@ -129,7 +123,7 @@ public class DeliveryWorker {
         this.pool = pool;
         this.subscriptions = subscriptions;
         this.sender = sender;
-        this.ledger = ledger;
+        this.recorder = new OutcomeRecorder(ledger, RECORDING_CONNECTIONS - 1);
         this.representation = representation;
         this.sendWindow = sendWindow;
         this.deprecations = deprecations;
@@ -143,17 +137,6 @@ public class DeliveryWorker {
     }
 
     void start(@Observes StartupEvent startup) {
-        outcomes.onItem().transformToUni(outcome -> ledger.record(outcome.delivery(), outcome.result())
-                        .onItemOrFailure().invoke((ignored, failure) -> {
-                            if (failure == null) {
-                                outcome.recorded().complete(null);
-                            } else {
-                                outcome.recorded().fail(failure);
-                            }
-                        })
-                        .onFailure().recoverWithNull())
-                .merge(RECORDING_CONNECTIONS)
-                .subscribe().with(ignored -> { });
         loop.start(pollInterval);
     }
 
@@ -218,7 +201,7 @@ public class DeliveryWorker {
                         AttemptSpans.headers(span, deprecated.map(at -> Map.of("deprecation", "@" + at.getEpochSecond())).orElse(Map.of()))))
                 .onItemOrFailure().invoke((result, failure) -> AttemptSpans.end(span, result, failure))
                 .invoke(result -> metrics.attempted(delivery.webhookId(), result.outcome(), Duration.ofMillis(result.durationMs())))
-                .chain(result -> Uni.createFrom().emitter(recorded -> outcomes.onNext(new Outcome(delivery, result, recorded))));
+                .chain(result -> recorder.record(delivery, result));
     }
 
     private Uni<List<ClaimedDelivery>> claim(int free) {
