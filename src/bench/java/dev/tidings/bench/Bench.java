@@ -121,7 +121,9 @@ public final class Bench {
                 || scenario.equals("P4") && only.contains("P8");
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] given) throws Exception {
+        // bench/run hands its arguments over as one string
+        String[] args = String.join(" ", given).trim().split("\\s+");
         String soak = List.of(args).stream().filter(a -> a.startsWith("--soak")).findFirst().orElse(null);
         if (soak != null) { // --soak or --soak=<minutes>
             Soak.run(Duration.ofMinutes(soak.contains("=") ? Long.parseLong(soak.substring(soak.indexOf('=') + 1)) : 60));

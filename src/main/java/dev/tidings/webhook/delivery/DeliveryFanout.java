@@ -26,9 +26,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -77,7 +79,7 @@ public class DeliveryFanout {
     /** Acknowledged (and its offsets committed) only once the deliveries are stored; retried while the database is away. */
     @Incoming(CHANNEL)
     public Uni<Void> fanOut(ConsumerRecords<String, String> records) {
-        return subscriptions.active()
+        return subscriptions.activeFor(accounts(records))
                 .chain(active -> store(deliveries(records, active)))
                 .onFailure().retry().withBackOff(RETRY_FIRST, RETRY_MAX).atMost(RETRY_ATTEMPTS)
                 .invoke(() -> measure(records))
@@ -128,6 +130,18 @@ public class DeliveryFanout {
     /** A subscription never receives the news of its own deactivation (CONTRACT §6), even once it is active again. */
     private static boolean isAbout(WebhookSubscription subscription, String type, String subject) {
         return BuiltInEventType.WEBHOOK_DISABLED.wireName().equals(type) && subject.equals(WebhookSubscription.subject(subscription.id()));
+    }
+
+    /** The accounts the records' events belong to (operators' events belong to none). */
+    private static Set<UUID> accounts(ConsumerRecords<String, String> records) {
+        Set<UUID> accounts = new HashSet<>();
+        records.forEach(record -> {
+            UUID account = account(record);
+            if (account != null) {
+                accounts.add(account);
+            }
+        });
+        return accounts;
     }
 
     /** The account the event belongs to, from the record's {@code ce_account} header; null for an operator's event. */

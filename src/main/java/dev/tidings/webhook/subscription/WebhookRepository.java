@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,9 +72,14 @@ public class WebhookRepository {
                 .execute(Tuple.of(after, limit, scope.filter())).map(WebhookRepository::all);
     }
 
-    /** Active subscriptions, for the fan-out. */
-    public Uni<List<WebhookSubscription>> active() {
-        return pool.preparedQuery(SELECT + " where status = $1").execute(Tuple.of(SubscriptionStatus.ACTIVE.wireName()))
+    /**
+     * For the fan-out: the active subscriptions that may receive events of these accounts, that is the
+     * platform's (they receive every account's) and the accounts' own; the others are not read at all.
+     */
+    public Uni<List<WebhookSubscription>> activeFor(Collection<UUID> accounts) {
+        return pool.preparedQuery(SELECT + " where status = $1 and account_id is null union all "
+                        + SELECT + " where status = $1 and account_id = any($2)")
+                .execute(Tuple.of(SubscriptionStatus.ACTIVE.wireName(), accounts.toArray(UUID[]::new)))
                 .map(WebhookRepository::all);
     }
 
