@@ -41,10 +41,7 @@ final class Markdown {
                 "platform subscription before and after: " + p4.get("ours_per_s") + " and " + p4.get("ours_operator_again_per_s")
                         + "/s", p4.get("account_vs_operator") + " × throughput"));
         for (Map<String, Object> sse : (List<Map<String, Object>>) report.get("P5_sse_fan_out")) {
-            md.append(row("P5 SSE " + sse.get("connections") + " connections",
-                    sse.containsKey("failure") ? "failed at " + sse.get("failed_at") + ": " + sse.get("failure")
-                            : "held " + sse.get("held") + ", broadcast p99 " + latency(sse.get("broadcast_latency"), "p99_ms")
-                            + " ms, heap " + sse.get("heap_used_mb") + " MB, RSS " + sse.get("rss_mb") + " MB", "", ""));
+            md.append(row("P5 SSE " + sse.get("connections") + " connections", sseResult(sse), "", ""));
         }
         md.append(row("P6 startup and memory", p6.get("jvm_start_to_ready_ms") + " ms to ready, RSS " + p6.get("rss_idle_mb")
                 + " MB idle, " + report.get("rss_under_load_mb") + " MB after the run", "", ""));
@@ -56,7 +53,22 @@ final class Markdown {
                             + " ms, cap " + p7.get("concurrency_per_subscription") + " per subscription of " + p7.get("concurrency") + ")",
                     p7.get("baseline_alone_per_s") + "/s alone (before and after)", p7.get("ratio_rate") + " × rate"));
         }
+        if (report.containsKey("P5_limits")) {
+            md.append("\nP5 limits: ").append(report.get("P5_limits")).append('\n');
+        }
         return md.toString();
+    }
+
+    private static String sseResult(Map<String, Object> sse) {
+        String held = "held " + sse.get("held") + (sse.containsKey("refused") ? " (refused: " + sse.get("refused") + ")" : "");
+        if (sse.containsKey("failure")) {
+            return held + "; failed: " + sse.get("failure");
+        }
+        String idle = sse.containsKey("heap_bytes_per_idle_stream") ? ", idle " + sse.get("heap_bytes_per_idle_stream")
+                + " B heap per stream (" + sse.get("heap_idle_after_gc_mb") + " MB after GC)" : "";
+        return held + ", broadcast p99 " + latency(sse.get("broadcast_latency"), "p99_ms") + " ms"
+                + (sse.containsKey("frames_expected") ? " (" + sse.get("frames_received") + " of " + sse.get("frames_expected") + " frames)" : "")
+                + ", heap " + sse.get("heap_used_mb") + " MB" + idle + ", RSS " + sse.get("rss_mb") + " MB";
     }
 
     private static String row(String scenario, Object ours, Object baseline, Object ratio) {

@@ -104,7 +104,7 @@ final class Profile {
         return Measurements.round(100.0 * count / total);
     }
 
-    private static void jcmd(long pid, String... command) throws Exception {
+    static void jcmd(long pid, String... command) throws Exception {
         List<String> line = new java.util.ArrayList<>(List.of("jcmd", Long.toString(pid)));
         line.addAll(List.of(command));
         Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
