@@ -102,15 +102,25 @@ public final class Bench {
         this.plan = plan;
     }
 
-    public static void main(String[] args) throws Exception {
+    /** Exits in any case: a failed run must not linger (its servers' threads keep the JVM alive) and hold the build lock. */
+    public static void main(String[] args) {
+        try {
+            runAsAsked(args);
+        } catch (Throwable failure) {
+            failure.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void runAsAsked(String[] args) throws Exception {
         String soak = List.of(args).stream().filter(a -> a.startsWith("--soak")).findFirst().orElse(null);
         if (soak != null) { // --soak or --soak=<minutes>
             Soak.run(Duration.ofMinutes(soak.contains("=") ? Long.parseLong(soak.substring(soak.indexOf('=') + 1)) : 60));
-            System.exit(0);
+            return;
         }
         Plan plan = List.of(args).contains("--quick") ? Plan.QUICK : Plan.FULL;
         new Bench(plan).run();
-        System.exit(0);
     }
 
     private void run() throws Exception {
@@ -134,6 +144,9 @@ public final class Bench {
             fairness(receiver);
             report.put("total_seconds", Duration.between(started, Instant.now()).toSeconds());
         } finally {
+            if (service != null) {
+                service.close(); // after a failure: no service is left running
+            }
             kafka.close();
             postgres.close();
         }
@@ -412,22 +425,8 @@ public final class Bench {
         for (int n : sseSizes()) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("connections", n);
-            awaitStreamsClosed();
-            double heapWithout = heapAfterGc();
-            try (SseFleet fleet = SseFleet.open(service.port(), SSE_PATH, KEY, n)) {
-                row.put("client_processes", fleet.processes());
-                double held = metric("events_sse_connections");
-                row.put("held", held);
-                row.put("held_by_clients", fleet.held());
-                if (!fleet.refusals().isEmpty()) {
-                    row.put("refused", fleet.refusals());
-                }
-                row.put("service_open_files", openFiles());
-                Thread.sleep(2000); // the streams settle before the heap is weighed
-                double heapIdle = heapAfterGc();
-                row.put("heap_idle_after_gc_mb", Measurements.round(heapIdle / 1048576.0));
-                row.put("heap_bytes_per_idle_stream", held == 0 ? null : Math.round((heapIdle - heapWithout) / held));
-                broadcast(fleet, row);
+            try {
+                sseFanOut(n, row);
             } catch (IOException | RuntimeException e) {
                 row.put("failure", e.toString());
             }
@@ -437,11 +436,49 @@ public final class Bench {
         report.put("P5_limits", SSE_LIMITS);
     }
 
+    /** One size: the heap without streams and with {@code n} idle ones (both after a full GC), then the broadcasts. */
+    private void sseFanOut(int n, Map<String, Object> row) throws Exception {
+        awaitStreamsClosed();
+        Map<String, Long> classesWithout = Profile.heapByClass(service.process().pid());
+        double heapWithout = heapBytes(); // the histogram collected first
+        try (SseFleet fleet = SseFleet.open(service.port(), SSE_PATH, KEY, n)) {
+            row.put("client_processes", fleet.processes());
+            double held = metric("events_sse_connections");
+            row.put("held", held);
+            row.put("held_by_clients", fleet.held());
+            if (!fleet.refusals().isEmpty()) {
+                row.put("refused", fleet.refusals());
+            }
+            row.put("service_open_files", openFiles());
+            Thread.sleep(2000); // the streams settle before the heap is weighed
+            double heapIdle = heapAfterGc();
+            row.put("heap_idle_after_gc_mb", Measurements.round(heapIdle / 1048576.0));
+            row.put("heap_bytes_per_idle_stream", held == 0 ? null : Math.round((heapIdle - heapWithout) / held));
+            if (held > 0) {
+                row.put("heap_growth_top_classes_bytes_per_stream",
+                        Profile.growth(classesWithout, Profile.heapByClass(service.process().pid()), 12, held));
+            }
+            broadcast(fleet, row);
+        }
+    }
+
+    /**
+     * One order alone first (how long one event takes to reach every stream), then {@link #SSE_ORDERS} at once;
+     * of the burst also the CPU the service and the clients spent on it, and where the service spent its own.
+     */
     private void broadcast(SseFleet fleet, Map<String, Object> row) throws Exception {
+        http.send(order(), HttpResponse.BodyHandlers.discarding());
+        row.put("single_event_latency", fleet.latencies(1, Duration.ofSeconds(60)).summary());
+        Duration serviceCpu = cpu(service.process().toHandle());
+        Duration clientCpu = fleet.cpu();
+        Profile profile = Profile.start(service.process().pid(), Path.of("target", "bench-p5-" + row.get("connections") + ".jfr"));
         for (int i = 0; i < SSE_ORDERS; i++) {
             http.send(order(), HttpResponse.BodyHandlers.discarding());
         }
-        Measurements broadcast = fleet.latencies(SSE_ORDERS, Duration.ofSeconds(60));
+        Measurements broadcast = fleet.latencies(1 + SSE_ORDERS, Duration.ofSeconds(60));
+        row.put("service_cpu_s", Measurements.round(cpu(service.process().toHandle()).minus(serviceCpu).toMillis() / 1000.0));
+        row.put("clients_cpu_s", Measurements.round(fleet.cpu().minus(clientCpu).toMillis() / 1000.0));
+        row.put("profile", profile.stop());
         row.put("frames_received", broadcast.count());
         row.put("frames_expected", SSE_ORDERS * fleet.held());
         row.put("broadcast_latency", broadcast.summary());
@@ -467,6 +504,10 @@ public final class Bench {
     private double heapAfterGc() throws Exception {
         Profile.jcmd(service.process().pid(), "GC.run");
         return heapBytes();
+    }
+
+    static Duration cpu(ProcessHandle process) {
+        return process.info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
     private long openFiles() throws IOException {

@@ -66,9 +66,13 @@ final class Markdown {
         }
         String idle = sse.containsKey("heap_bytes_per_idle_stream") ? ", idle " + sse.get("heap_bytes_per_idle_stream")
                 + " B heap per stream (" + sse.get("heap_idle_after_gc_mb") + " MB after GC)" : "";
-        return held + ", broadcast p99 " + latency(sse.get("broadcast_latency"), "p99_ms") + " ms"
+        String single = sse.containsKey("single_event_latency") ? "one event p99 " + latency(sse.get("single_event_latency"), "p99_ms")
+                + " ms, " : "";
+        return held + ", " + single + "10 events at once p99 " + latency(sse.get("broadcast_latency"), "p99_ms") + " ms"
                 + (sse.containsKey("frames_expected") ? " (" + sse.get("frames_received") + " of " + sse.get("frames_expected") + " frames)" : "")
-                + ", heap " + sse.get("heap_used_mb") + " MB" + idle + ", RSS " + sse.get("rss_mb") + " MB";
+                + ", heap " + sse.get("heap_used_mb") + " MB" + idle + ", RSS " + sse.get("rss_mb") + " MB"
+                + (sse.containsKey("service_cpu_s") ? "; CPU in the broadcast: service " + sse.get("service_cpu_s") + " s, clients "
+                + sse.get("clients_cpu_s") + " s" : "");
     }
 
     private static String row(String scenario, Object ours, Object baseline, Object ratio) {

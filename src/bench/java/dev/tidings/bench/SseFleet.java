@@ -59,6 +59,11 @@ final class SseFleet implements AutoCloseable {
         return String.join(", ", children.stream().map(Child::refusals).filter(r -> !r.equals("{}")).toList());
     }
 
+    /** The CPU time the children used so far. */
+    Duration cpu() {
+        return children.stream().map(c -> Bench.cpu(c.process.toHandle())).reduce(Duration.ZERO, Duration::plus);
+    }
+
     /** Waits until every stream has {@code events} events or the time is up; the latencies since the last call. */
     Measurements latencies(int events, Duration atMost) throws IOException {
         for (Child child : children) {
