@@ -50,6 +50,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * The benchmark run behind {@code bench/run}: starts PostgreSQL, Kafka, the packaged service and a fast
@@ -69,9 +70,9 @@ public final class Bench {
                 int deliveries, List<Integer> sseConnections, int fairnessDeliveries) {
         // P7's deliveries (at most drainRows: they reuse P3's events) last several of its attempt timeouts.
         static final Plan QUICK = new Plan("quick", Duration.ofSeconds(10), 16, Duration.ofSeconds(10), 20_000, 10_000,
-                List.of(200, 500), 6_000);
+                List.of(1_000, 5_000), 6_000);
         static final Plan FULL = new Plan("full", Duration.ofSeconds(45), 16, Duration.ofSeconds(60), 100_000, 50_000,
-                List.of(1_000, 2_000, 4_000), 50_000);
+                List.of(5_000, 19_000), 50_000);
     }
 
     /**
@@ -86,6 +87,14 @@ public final class Bench {
     /** P8: accounts, each with its key and this many subscriptions. */
     static final int ACCOUNTS = 1_000;
     static final int SUBSCRIPTIONS_PER_ACCOUNT = 10;
+
+    /** P5: the stream every SSE client opens, the orders broadcast to them all, and why its sizes stop where they do. */
+    static final String SSE_PATH = "/events/stream?types=order.created";
+    static final int SSE_ORDERS = 10;
+    static final String SSE_LIMITS = "Every process here may hold at most 20,000 open files (RLIMIT_NOFILE hard limit, not raisable), "
+            + "so the service holds at most 20,000 sockets less its own files (service_open_files shows the total), and the "
+            + "clients are spread over child processes of at most " + SseFleet.PER_PROCESS + " streams each; all connect from "
+            + "127.0.0.1 through the ephemeral ports 32768-60999 (28,232). events.limits.streams-per-instance is 20,000.";
 
     /** P7's service: attempts bounded by a short timeout, so the stuck receiver's attempts keep cycling during the run. */
     static final Duration FAIRNESS_TIMEOUT = Duration.ofSeconds(2);
@@ -121,19 +130,27 @@ public final class Bench {
                 || scenario.equals("P4") && only.contains("P8");
     }
 
-    public static void main(String[] given) throws Exception {
-        // bench/run hands its arguments over as one string
-        String[] args = String.join(" ", given).trim().split("\\s+");
+    /** Exits in any case: a failed run must not linger (its servers' threads keep the JVM alive) and hold the build lock. */
+    public static void main(String[] args) {
+        try {
+            runAsAsked(String.join(" ", args).trim().split("\\s+")); // bench/run hands its arguments over as one string
+        } catch (Throwable failure) {
+            failure.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void runAsAsked(String[] args) throws Exception {
         String soak = List.of(args).stream().filter(a -> a.startsWith("--soak")).findFirst().orElse(null);
         if (soak != null) { // --soak or --soak=<minutes>
             Soak.run(Duration.ofMinutes(soak.contains("=") ? Long.parseLong(soak.substring(soak.indexOf('=') + 1)) : 60));
-            System.exit(0);
+            return;
         }
         Plan plan = List.of(args).contains("--quick") ? Plan.QUICK : Plan.FULL;
         Set<String> only = List.of(args).stream().filter(a -> a.startsWith("--only=")).findFirst()
                 .map(a -> Set.of(a.substring(7).split(","))).orElse(Set.of());
         new Bench(plan, only).run();
-        System.exit(0);
     }
 
     private void run() throws Exception {
@@ -172,6 +189,9 @@ public final class Bench {
             }
             report.put("total_seconds", Duration.between(started, Instant.now()).toSeconds());
         } finally {
+            if (service != null) {
+                service.close(); // after a failure: no service is left running
+            }
             kafka.close();
             postgres.close();
         }
@@ -187,6 +207,8 @@ public final class Bench {
 
     private void startup() throws Exception {
         Map<String, String> env = serviceEnvironment();
+        // P5 opens all its streams with the one bench key
+        env.put("EVENTS_LIMITS_STREAMS_PER_KEY", Integer.toString(sseSizes().stream().mapToInt(Integer::intValue).max().orElse(0) + 10));
         long t0 = System.nanoTime();
         service = ServiceProcess.start(env, 0, "/q/health/ready", Path.of("target", "bench-service.log"));
         Map<String, Object> p6 = new LinkedHashMap<>();
@@ -573,41 +595,105 @@ public final class Bench {
 
     // P5: SSE fan-out ----------------------------------------------------------------------------------
 
+    /**
+     * For each size: opens the streams from non-blocking clients in child processes, weighs the heap with them
+     * idle against the heap without them (both after a full GC), then times a broadcast of {@link #SSE_ORDERS}
+     * orders to every stream.
+     */
     private void sseFanOut() throws Exception {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (int n : plan.sseConnections()) {
-            List<SseClient> clients = new ArrayList<>();
+        for (int n : sseSizes()) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("connections", n);
             try {
-                for (int i = 0; i < n; i++) {
-                    clients.add(SseClient.connect(service.port(), "/events/stream?types=order.created", Map.of("Authorization", "Bearer " + KEY)));
-                }
-                row.put("held", metric("events_sse_connections"));
-                for (int i = 0; i < 10; i++) {
-                    http.send(order(), HttpResponse.BodyHandlers.discarding());
-                }
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (clients.stream().anyMatch(c -> c.events().size() < 10) && System.nanoTime() < deadline) {
-                    Thread.sleep(50); // poll for the broadcast to complete
-                }
-                Measurements broadcast = new Measurements();
-                clients.forEach(c -> c.events().forEach(f -> broadcast.add(Duration.between(timestamp(f.data()), f.at()).toNanos() / 1e6)));
-                row.put("frames_received", broadcast.count());
-                row.put("broadcast_latency", broadcast.summary());
-                row.put("heap_used_mb", Measurements.round(heapBytes() / 1048576.0));
-                row.put("rss_mb", rssMb());
+                sseFanOut(n, row);
             } catch (IOException | RuntimeException e) {
-                row.put("failed_at", clients.size());
                 row.put("failure", e.toString());
-            } finally {
-                for (SseClient client : clients) {
-                    client.close();
-                }
             }
             rows.add(row);
         }
         report.put("P5_sse_fan_out", rows);
+        report.put("P5_limits", SSE_LIMITS);
+    }
+
+    /** One size: the heap without streams and with {@code n} idle ones (both after a full GC), then the broadcasts. */
+    private void sseFanOut(int n, Map<String, Object> row) throws Exception {
+        awaitStreamsClosed();
+        Map<String, Long> classesWithout = Profile.heapByClass(service.process().pid());
+        double heapWithout = heapBytes(); // the histogram collected first
+        try (SseFleet fleet = SseFleet.open(service.port(), SSE_PATH, KEY, n)) {
+            row.put("client_processes", fleet.processes());
+            double held = metric("events_sse_connections");
+            row.put("held", held);
+            row.put("held_by_clients", fleet.held());
+            if (!fleet.refusals().isEmpty()) {
+                row.put("refused", fleet.refusals());
+            }
+            row.put("service_open_files", openFiles());
+            Thread.sleep(2000); // the streams settle before the heap is weighed
+            double heapIdle = heapAfterGc();
+            row.put("heap_idle_after_gc_mb", Measurements.round(heapIdle / 1048576.0));
+            row.put("heap_bytes_per_idle_stream", held == 0 ? null : Math.round((heapIdle - heapWithout) / held));
+            if (held > 0) {
+                row.put("heap_growth_top_classes_bytes_per_stream",
+                        Profile.growth(classesWithout, Profile.heapByClass(service.process().pid()), 12, held));
+            }
+            broadcast(fleet, row);
+        }
+    }
+
+    /**
+     * One order alone first (how long one event takes to reach every stream), then {@link #SSE_ORDERS} at once;
+     * of the burst also the CPU the service and the clients spent on it, and where the service spent its own.
+     */
+    private void broadcast(SseFleet fleet, Map<String, Object> row) throws Exception {
+        http.send(order(), HttpResponse.BodyHandlers.discarding());
+        row.put("single_event_latency", fleet.latencies(1, Duration.ofSeconds(60)).summary());
+        Duration serviceCpu = cpu(service.process().toHandle());
+        Duration clientCpu = fleet.cpu();
+        Profile profile = Profile.start(service.process().pid(), Path.of("target", "bench-p5-" + row.get("connections") + ".jfr"));
+        for (int i = 0; i < SSE_ORDERS; i++) {
+            http.send(order(), HttpResponse.BodyHandlers.discarding());
+        }
+        Measurements broadcast = fleet.latencies(1 + SSE_ORDERS, Duration.ofSeconds(60));
+        row.put("service_cpu_s", Measurements.round(cpu(service.process().toHandle()).minus(serviceCpu).toMillis() / 1000.0));
+        row.put("clients_cpu_s", Measurements.round(fleet.cpu().minus(clientCpu).toMillis() / 1000.0));
+        row.put("profile", profile.stop());
+        row.put("frames_received", broadcast.count());
+        row.put("frames_expected", SSE_ORDERS * fleet.held());
+        row.put("broadcast_latency", broadcast.summary());
+        row.put("heap_used_mb", Measurements.round(heapBytes() / 1048576.0));
+        row.put("rss_mb", rssMb());
+    }
+
+    /** The plan's stream counts, or BENCH_SSE_STREAMS (comma-separated) to try other sizes. */
+    private List<Integer> sseSizes() {
+        String sizes = System.getenv("BENCH_SSE_STREAMS");
+        return sizes == null ? plan.sseConnections() : Stream.of(sizes.split(",")).map(String::trim).map(Integer::valueOf).toList();
+    }
+
+    /** Streams closed by the clients leave the service's count a moment later. */
+    private void awaitStreamsClosed() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (metric("events_sse_connections") > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(200); // poll interval of this wait
+        }
+    }
+
+    /** The heap in use after a full collection of the service (jcmd GC.run), so that only live objects count. */
+    private double heapAfterGc() throws Exception {
+        Profile.jcmd(service.process().pid(), "GC.run");
+        return heapBytes();
+    }
+
+    static Duration cpu(ProcessHandle process) {
+        return process.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    private long openFiles() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("/proc", Long.toString(service.process().pid()), "fd"))) {
+            return files.count();
+        }
     }
 
     // P7: fairness: a receiver that never answers beside a healthy one -------------------------------

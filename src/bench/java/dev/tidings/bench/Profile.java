@@ -104,7 +104,8 @@ final class Profile {
         return Measurements.round(100.0 * count / total);
     }
 
-    private static void jcmd(long pid, String... command) throws Exception {
+    /** Runs a diagnostic command in the process; answers its output. */
+    static String jcmd(long pid, String... command) throws Exception {
         List<String> line = new java.util.ArrayList<>(List.of("jcmd", Long.toString(pid)));
         line.addAll(List.of(command));
         Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
@@ -112,5 +113,27 @@ final class Profile {
         if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", line) + " failed: " + output);
         }
+        return output;
+    }
+
+    /** Bytes of live objects by class (jcmd GC.class_histogram, which collects first). */
+    static Map<String, Long> heapByClass(long pid) throws Exception {
+        Map<String, Long> bytes = new HashMap<>();
+        // lines: "   1:   123456   7890123  java.lang.String (java.base@17)"
+        jcmd(pid, "GC.class_histogram").lines().map(String::trim).filter(l -> l.matches("\\d+:\\s+\\d+\\s+\\d+\\s+.*")).forEach(l -> {
+            String[] words = l.split("\\s+");
+            bytes.merge(words[3], Long.parseLong(words[2]), Long::sum);
+        });
+        return bytes;
+    }
+
+    /** The classes that grew most from {@code before} to {@code after}, in bytes per one of {@code per} (streams, say). */
+    static Map<String, Long> growth(Map<String, Long> before, Map<String, Long> after, int classes, double per) {
+        Map<String, Long> top = new LinkedHashMap<>();
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(classes)
+                .forEach(e -> top.put(e.getKey(), Math.round(e.getValue() / per)));
+        return top;
     }
 }

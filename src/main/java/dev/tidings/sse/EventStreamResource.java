@@ -3,6 +3,7 @@ package dev.tidings.sse;
 import dev.tidings.account.Caller;
 import dev.tidings.account.CurrentCaller;
 import dev.tidings.account.Scope;
+import dev.tidings.event.TypeFilter;
 import dev.tidings.eventlog.LogEntry;
 import dev.tidings.paging.PageParameters;
 import dev.tidings.retention.LogFloor;
@@ -57,12 +58,13 @@ public class EventStreamResource {
             // replay's own read fails the stream instead (the client reconnects and gets the 410): never a gap
             LogFloor.requireHeld(lastEventId, floor.oldest());
         }
-        Multi<OutboundSseEvent> events = stream.open(scope, PageParameters.types(types, "types"), lastEventId)
-                .map(entry -> frame(sse, entry));
+        TypeFilter filter = PageParameters.types(types, "types");
+        String key = who.key();
+        // 429 or 503 before the live feed subscription is made: a refused stream must not leave a listener behind
+        quota.acquire(key);
+        Multi<OutboundSseEvent> events = stream.open(scope, filter, lastEventId).map(entry -> frame(sse, entry));
         Multi<OutboundSseEvent> keepalives = stream.heartbeats().map(tick -> sse.newEventBuilder().comment("keepalive").build());
         OutboundSseEvent hello = sse.newEventBuilder().comment("connected").reconnectDelay(RECONNECT_MILLIS).build();
-        String key = who.key();
-        quota.acquire(key); // 429 or 503 before the stream starts
         return Multi.createBy().concatenating().streams(
                         Multi.createFrom().item(hello),
                         Multi.createBy().merging().streams(events, keepalives))

@@ -25,8 +25,8 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -74,7 +74,8 @@ public class LiveFeed {
     final class Listener {
         private final Scope scope;
         private final TypeFilter types;
-        private final ArrayBlockingQueue<LogEntry> queue = new ArrayBlockingQueue<>(config.sse().clientBuffer());
+        /** Linked, not an array: an idle stream holds no empty slots (an array of 1024 is 4 KiB per stream). */
+        private final LinkedBlockingQueue<LogEntry> queue = new LinkedBlockingQueue<>(config.sse().clientBuffer());
         private final UnicastProcessor<LogEntry> buffer = UnicastProcessor.create(queue, this::close);
         private final AtomicBoolean closed = new AtomicBoolean();
 

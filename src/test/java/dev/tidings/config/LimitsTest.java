@@ -3,6 +3,7 @@ package dev.tidings.config;
 import dev.tidings.support.Api;
 import dev.tidings.support.ConfigOverrideProfile;
 import dev.tidings.support.Database;
+import dev.tidings.support.Metrics;
 import dev.tidings.support.Orders;
 import dev.tidings.support.SseClient;
 import dev.tidings.support.WebhookReceiver;
@@ -82,6 +83,7 @@ class LimitsTest {
             assertThat(overInstance.header("retry-after")).isNotNull();
             assertThat(open.subList(0, 2)).allSatisfy(client -> assertThat(client.status()).isEqualTo(200));
             assertThat(open.get(3).status()).isEqualTo(200);
+            assertThat(Metrics.value("events_sse_connections")).as("refused streams leave no listener behind").isEqualTo(3);
         } finally {
             for (SseClient client : open) {
                 client.close();
