@@ -46,8 +46,10 @@ final class Markdown {
                             : "held " + sse.get("held") + ", broadcast p99 " + latency(sse.get("broadcast_latency"), "p99_ms")
                             + " ms, heap " + sse.get("heap_used_mb") + " MB, RSS " + sse.get("rss_mb") + " MB", "", ""));
         }
-        md.append(row("P6 startup and memory", p6.get("jvm_start_to_ready_ms") + " ms to ready, RSS " + p6.get("rss_idle_mb")
-                + " MB idle, " + report.get("rss_under_load_mb") + " MB after the run", "", ""));
+        md.append(row("P6 startup and memory", p6.get("jvm_start_to_ready_ms") + " ms to ready (empty database), RSS "
+                + p6.get("rss_idle_mb") + " MB idle, " + report.get("rss_under_load_mb") + " MB after the run; restart "
+                + p6.get("restart_to_ready_ms") + " ms to ready, RSS " + p6.get("restart_rss_idle_mb") + " MB idle; CDS archive "
+                + (Boolean.TRUE.equals(p6.get("cds_archive_used")) ? "used" : "not used"), "", ""));
         Map<String, Object> p7 = (Map<String, Object>) report.get("P7_fairness");
         if (p7 != null) {
             md.append(row("P7 fairness, " + p7.get("deliveries") + " deliveries beside a receiver that never answers",

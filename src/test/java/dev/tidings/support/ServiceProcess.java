@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +24,18 @@ import static org.awaitility.Awaitility.await;
 /** The packaged service ({@code target/quarkus-app}) run as a separate process, so it can be killed for real. */
 public final class ServiceProcess implements AutoCloseable {
 
-    public static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    public static final Path APP = Path.of("target", "quarkus-app");
+    public static final Path JAR = APP.resolve("quarkus-run.jar");
+    /**
+     * The class data sharing archive that packaging writes (quarkus.package.jar.appcds.enabled). The JVM accepts it only
+     * for the class path it was written with, which is relative to the application's directory, so with it the process
+     * runs from there.
+     */
+    public static final Path CDS_ARCHIVE = APP.resolve("app-cds.jsa");
+    private static final Path CDS_LOGS = Path.of("target");
+    /** The container image's JVM options (JAVA_OPTS_APPEND in src/main/docker/Dockerfile.jvm), so a process runs as deployed. */
+    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=70.0",
+            "-XX:+ExitOnOutOfMemoryError", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
 
     /** How long a start may take before the test gives up, and how long a process may take to exit. */
     private static final Duration STARTUP = Duration.ofSeconds(90);
@@ -49,7 +62,10 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(JAR + " is missing: package the service first (./mvnw package -DskipTests)");
         }
         int httpPort = port > 0 ? port : KafkaBroker.freePort();
-        ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-jar", JAR.toString());
+        ProcessBuilder builder = new ProcessBuilder(command());
+        if (Files.exists(CDS_ARCHIVE)) {
+            builder.directory(APP.toFile());
+        }
         builder.environment().putAll(environment);
         builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
@@ -69,6 +85,35 @@ public final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
+    /** The command that starts the service: the image's JVM options, and the archive when packaging wrote one. */
+    public static List<String> command() {
+        List<String> command = new ArrayList<>(List.of(javaExecutable()));
+        command.addAll(JVM_OPTIONS);
+        if (Files.exists(CDS_ARCHIVE)) {
+            // Info level: a JVM that cannot use the archive says so only there, and runs on without it
+            command.addAll(List.of("-XX:SharedArchiveFile=" + CDS_ARCHIVE.getFileName(),
+                    "-Xlog:cds=info:file=" + CDS_LOGS.toAbsolutePath().resolve("cds-%p.log")));
+            command.addAll(List.of("-jar", JAR.getFileName().toString()));
+        } else {
+            command.addAll(List.of("-jar", JAR.toString()));
+        }
+        return command;
+    }
+
+    /**
+     * Whether this process runs with the packaging's class data sharing archive mapped: its JVM wrote to
+     * its log that it mapped the archive's dynamic regions and kept them.
+     */
+    public boolean usesCdsArchive() throws IOException {
+        Path log = CDS_LOGS.resolve("cds-" + process.pid() + ".log");
+        if (!Files.exists(CDS_ARCHIVE) || !Files.exists(log)) {
+            return false;
+        }
+        List<String> lines = Files.readAllLines(log);
+        return lines.stream().anyMatch(l -> l.contains("Mapped dynamic region"))
+                && lines.stream().noneMatch(l -> l.contains("Unmapping region #0") || l.contains("Unmapping region #1"));
+    }
+
     public String baseUri() {
         return "http://127.0.0.1:" + port;
     }
@@ -85,7 +130,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     private void awaitHealthy(String healthPath) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        await().atMost(STARTUP).pollInterval(Duration.ofMillis(250)).until(() -> {
+        await().atMost(STARTUP).pollInterval(Duration.ofMillis(50)).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("The service exited with code " + process.exitValue());
             }
