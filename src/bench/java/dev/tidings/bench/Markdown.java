@@ -62,8 +62,10 @@ final class Markdown {
                     "20,000 streams, heap ≤ 1 GiB, p99 ≤ 1 s"));
         }
         Map<String, Object> p6 = (Map<String, Object>) report.get("P6_startup_memory");
-        md.append(row("P6 startup and memory", p6.get("jvm_start_to_ready_ms") + " ms to ready, RSS " + p6.get("rss_idle_mb")
-                + " MB idle, " + report.get("rss_under_load_mb") + " MB after the run", "", "", "≤ 2 s, ≤ 200 MB idle"));
+        md.append(row("P6 startup and memory", p6.get("jvm_start_to_ready_ms") + " ms to ready (empty database), RSS "
+                + p6.get("rss_idle_mb") + " MB idle, " + report.get("rss_under_load_mb") + " MB after the run; restart "
+                + p6.get("restart_to_ready_ms") + " ms to ready, RSS " + p6.get("restart_rss_idle_mb") + " MB idle", "", "",
+                "≤ 2 s, ≤ 200 MB idle"));
         Map<String, Object> p7 = (Map<String, Object>) report.get("P7_fairness");
         if (p7 != null) {
             md.append(row("P7 fairness, " + p7.get("deliveries") + " deliveries beside a receiver that never answers",

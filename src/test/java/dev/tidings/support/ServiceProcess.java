@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +25,9 @@ import static org.awaitility.Awaitility.await;
 public final class ServiceProcess implements AutoCloseable {
 
     public static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /** The container image's JVM options (JAVA_OPTS_APPEND in src/main/docker/Dockerfile.jvm), so a process runs as deployed. */
+    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=70.0",
+            "-XX:+ExitOnOutOfMemoryError", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
 
     /** How long a start may take before the test gives up, and how long a process may take to exit. */
     private static final Duration STARTUP = Duration.ofSeconds(90);
@@ -49,7 +54,7 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(JAR + " is missing: package the service first (./mvnw package -DskipTests)");
         }
         int httpPort = port > 0 ? port : KafkaBroker.freePort();
-        ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-jar", JAR.toString());
+        ProcessBuilder builder = new ProcessBuilder(command());
         builder.environment().putAll(environment);
         builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
@@ -69,6 +74,14 @@ public final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
+    /** The command that starts the service, with the container image's JVM options. */
+    public static List<String> command() {
+        List<String> command = new ArrayList<>(List.of(javaExecutable()));
+        command.addAll(JVM_OPTIONS);
+        command.addAll(List.of("-jar", JAR.toString()));
+        return command;
+    }
+
     public String baseUri() {
         return "http://127.0.0.1:" + port;
     }
@@ -85,7 +98,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     private void awaitHealthy(String healthPath) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        await().atMost(STARTUP).pollInterval(Duration.ofMillis(250)).until(() -> {
+        await().atMost(STARTUP).pollInterval(Duration.ofMillis(50)).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("The service exited with code " + process.exitValue());
             }
