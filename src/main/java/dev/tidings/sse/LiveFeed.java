@@ -163,8 +163,16 @@ public class LiveFeed {
 
     /** Reads what the log gained since the last read and broadcasts it, oldest first. */
     private Uni<Void> readNew() {
-        if (position < 0) {
-            return log.head().invoke(head -> position = head).replaceWithVoid();
+        // With no stream open there is nobody to hand events to: follow the head instead of reading the log, so a
+        // stream opened later starts from its own moment rather than behind a backlog nobody watched. Checked again
+        // when the head arrives: a stream that opened meanwhile may need events up to it, so then nothing is skipped.
+        if (position < 0 || listeners.isEmpty()) {
+            boolean starting = position < 0;
+            return log.head().invoke(head -> {
+                if (starting || listeners.isEmpty()) {
+                    position = head;
+                }
+            }).replaceWithVoid();
         }
         return log.after(Scope.ALL, TypeFilter.ALL, null, position, page).chain(slice -> {
             for (LogEntry entry : slice.entries()) {
