@@ -106,7 +106,7 @@ public final class Bench {
     /** Scenarios chosen with --only (empty: every one); such a partial run writes its results under target/. */
     private final Set<String> only;
     private final Map<String, Object> report = new LinkedHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private PostgresServer postgres;
     private KafkaBroker kafka;
     private ServiceProcess service;
@@ -258,6 +258,8 @@ public final class Bench {
         t0 = System.nanoTime();
         service = ServiceProcess.start(env, 0, "/q/health/ready", Path.of("target", "bench-service.log"));
         p6.put("restart_to_ready_ms", (System.nanoTime() - t0) / 1_000_000);
+        // a fresh client: the restarted service may listen on the first one's port, whose pooled connections are closed
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         p6.put("restart_rss_idle_mb", rssMb());
         report.put("P6_startup_memory", p6);
         String account = JSON.readTree(post("/accounts", "{\"name\":\"bench\"}", KEY)).get("id").asText();
