@@ -782,6 +782,7 @@ public final class Bench {
         // Otherwise the stuck subscription is disabled after 5 timeouts and stops taking slots: here it must keep trying.
         env.put("EVENTS_WEBHOOKS_DISABLE_AFTER_FAILURES", "1000000");
         service = ServiceProcess.start(env, 0, "/q/health/ready", Path.of("target", "bench-service-p7.log"));
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // as after P6's restart
         int deliveries = plan.fairnessDeliveries();
         Map<String, Object> p7 = new LinkedHashMap<>();
         List<String> healthy = new ArrayList<>();
