@@ -35,7 +35,7 @@ final class Profile {
         LIBRARIES.put("opentelemetry", "io.opentelemetry.");
         LIBRARIES.put("micrometer", "io.micrometer.");
         LIBRARIES.put("kafka client", "org.apache.kafka.");
-        LIBRARIES.put("json schema", "com.networknt.");
+        LIBRARIES.put("json schema", "io.vertx.json.schema.");
     }
 
     private final long pid;
