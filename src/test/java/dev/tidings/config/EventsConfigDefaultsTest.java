@@ -73,6 +73,12 @@ class EventsConfigDefaultsTest {
     }
 
     @Test
+    void builtInEventsAreNotRevalidatedAndTheBenchmarkRouteIsOffByDefault() {
+        assertThat(config.outbox().validateBuiltInEvents()).isFalse();
+        assertThat(config.benchmark().ingestCeiling()).isFalse();
+    }
+
+    @Test
     void theEnvelopeSourceIsTidingsByDefault() {
         assertThat(config.source()).isEqualTo("tidings");
     }
