@@ -65,6 +65,7 @@ public class DeliveryWorker {
      * as it has slots left and, if it has a rate limit, as its requests sent in the last window leave room
      * for (the {@link SendWindow} decides for each request when it leaves); oldest first overall.
      * Equal due times go by id: a recovery's deliveries share one due time and have ids in log order.
+     * Only subscriptions with due deliveries are looked at, so idle subscriptions (thousands, say) cost a claim nothing.
      */
     private static final String CLAIM = """
             with busy as (
@@ -73,8 +74,11 @@ public class DeliveryWorker {
             recent as (
               select webhook_id, count(*) as sent from webhook_send
               where sent_at > clock_timestamp() - make_interval(secs => $6) group by webhook_id),
+            waiting as (
+              select distinct webhook_id from webhook_delivery where status = $3 and next_attempt_at <= now()),
             chosen as (
-              select due.id, due.next_attempt_at from webhook_subscription s
+              select due.id, due.next_attempt_at from waiting
+              join webhook_subscription s on s.id = waiting.webhook_id
               left join busy on busy.webhook_id = s.id
               left join recent on recent.webhook_id = s.id
               cross join lateral (
