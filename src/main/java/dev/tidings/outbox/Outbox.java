@@ -27,6 +27,7 @@ import java.util.function.Function;
 /**
  * Appends events to the outbox inside the caller's transaction, with one INSERT whoever calls:
  * {@link #append(EventDraft)} inside a Hibernate Reactive transaction ({@code @WithTransaction}),
+ * {@link #append(Mutiny.StatelessSession, EventDraft)} inside a stateless session's one,
  * {@link #append(SqlConnection, EventDraft)} inside a reactive SQL client one. It never opens or
  * commits a transaction itself: the event becomes visible exactly when the caller's state change commits.
  *
