@@ -29,9 +29,10 @@ public class EventLog {
      * the account $5 (null: all), at most $3, oldest first, cut where they add up to $4 bytes: a row is
      * returned while the rows before it stay under the budget, so the first row always comes and at most
      * one row past the budget tells that more exist. Always one row at least: the floor, with no event
-     * when none follows.
+     * when none follows. The lower bound is a scalar subquery (read once, in the same snapshot as the floor) so
+     * that it is the sequence index's start: a join with {@code held} made it a filter over the whole log.
      */
-    private static final String AFTER = after("");
+    static final String AFTER = after("");
     /** The same for one subject ($6, an order's history), which has an index of its own. */
     private static final String AFTER_FOR_SUBJECT = after(" and subject = $6");
 
@@ -42,7 +43,8 @@ public class EventLog {
                   select sequence, event_type, envelope, account_id, bytes_before + octet_length(envelope) <= $4 as fits from (
                     select sequence, event_type, envelope, account_id,
                       sum(octet_length(envelope)) over (order by sequence) - octet_length(envelope) as bytes_before
-                    from outbox, held h where sequence > greatest($1, h.oldest_sequence - 1) and event_type like any($2)
+                    from outbox where sequence > greatest($1, (select oldest_sequence - 1 from log_floor where id = 1))
+                      and event_type like any($2)
                       and ($5::uuid is null or account_id = $5)""" + condition + """
 
                     order by sequence limit $3) numbered
