@@ -61,16 +61,24 @@ public class OutboxRelay {
     /** Batches claimed ahead while Kafka's answers to the ones before are pending, all in one transaction. */
     static final int PIPELINE_DEPTH = 4;
 
-    private static final String LIMIT_IDLE_TRANSACTION = "select set_config('idle_in_transaction_session_timeout', $1, true)";
-
-    private static final String LOCK_CURSOR = "select last_sequence from relay_cursor where id = 1 for update skip locked";
+    /** $1 the idle timeout of this transaction, set in the same round trip (no row, no timeout: the round ends at once). */
+    private static final String LOCK_CURSOR = """
+            select last_sequence, set_config('idle_in_transaction_session_timeout', $1, true)
+            from relay_cursor where id = 1 for update skip locked""";
     /** $2: the last id claimed before in this transaction (its own locks are not skipped, so it must look past them). */
     private static final String CLAIM = """
             select id, event_id, event_type, subject, source, occurred_at, envelope, account_id, traceparent, tracestate from outbox
             where sequence is null and id > $2 order by id limit $1 for update skip locked""";
-    private static final String ASSIGN_SEQUENCES = """
-            update outbox o set sequence = $2 + t.ordinality, published_at = now()
-            from unnest($1::bigint[]) with ordinality as t(id, ordinality) where o.id = t.id""";
+    /**
+     * $1 the acknowledged ids in order, numbered after $2; $3 the new last sequence, which the cursor keeps and
+     * the notification (sent on commit) tells: one round trip.
+     */
+    private static final String MAKE_VISIBLE = """
+            with numbered as (
+              update outbox o set sequence = $2 + t.ordinality, published_at = now()
+              from unnest($1::bigint[]) with ordinality as t(id, ordinality) where o.id = t.id),
+            advanced as (update relay_cursor set last_sequence = $3 where id = 1)
+            select pg_notify('%s', $3::text)""".formatted(PUBLISHED_CHANNEL);
     // An event put back into the outbox by hand and refused again replaces its earlier quarantine record.
     private static final String QUARANTINE = """
             with refused as (select * from unnest($1::bigint[], $2::varchar[]) as r(id, reason)),
@@ -81,7 +89,6 @@ public class OutboxRelay {
             select id, event_id, event_type, version, source, subject, occurred_at, envelope, account_id, now(), reason from moved
             on conflict (event_id) do update set id = excluded.id, quarantined_at = excluded.quarantined_at,
                 quarantine_reason = excluded.quarantine_reason""";
-    private static final String ADVANCE_CURSOR = "update relay_cursor set last_sequence = $1 where id = 1";
 
     private final Pool pool;
     private final KafkaPublisher publisher;
@@ -124,9 +131,7 @@ public class OutboxRelay {
      * sequences follow ids exactly as if each batch had been relayed alone.
      */
     Uni<Boolean> relayBatch() {
-        return pool.withTransaction(connection -> connection.preparedQuery(LIMIT_IDLE_TRANSACTION)
-                        .execute(Tuple.of(idleTransactionTimeoutMillis))
-                        .chain(() -> connection.query(LOCK_CURSOR).execute())
+        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_CURSOR).execute(Tuple.of(idleTransactionTimeoutMillis))
                         .chain(cursor -> {
                             if (!cursor.iterator().hasNext()) {
                                 return Uni.createFrom().item(Batch.NONE);
@@ -208,11 +213,7 @@ public class OutboxRelay {
     private static Uni<Void> makeVisible(SqlConnection connection, List<PendingEvent> events, long lastSequence) {
         Long[] ids = events.stream().map(PendingEvent::id).toArray(Long[]::new);
         long newLast = lastSequence + events.size();
-        return connection.preparedQuery(ASSIGN_SEQUENCES).execute(Tuple.of(ids, lastSequence))
-                .chain(() -> connection.preparedQuery(ADVANCE_CURSOR).execute(Tuple.of(newLast)))
-                .chain(() -> connection.preparedQuery("select pg_notify($1, $2)")
-                        .execute(Tuple.of(PUBLISHED_CHANNEL, Long.toString(newLast))))
-                .replaceWithVoid();
+        return connection.preparedQuery(MAKE_VISIBLE).execute(Tuple.of(ids, lastSequence, newLast)).replaceWithVoid();
     }
 
     private static List<PendingEvent> pendingEvents(RowSet<Row> rows) {
