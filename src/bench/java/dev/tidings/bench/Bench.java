@@ -40,9 +40,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,8 +85,11 @@ public final class Bench {
     static final Duration WARM_UP_LIMIT = Duration.ofSeconds(120);
     /** A request that takes longer fails the run rather than hanging it. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    /** P2's fixed rates, as fractions of the ingest capacity P1 measured in the same run. */
-    static final List<Double> LATENCY_FRACTIONS = List.of(0.2, 0.5);
+    /** P2's warm-up of the delivery and stream paths, at its highest rate. */
+    static final Duration LATENCY_WARM_UP = Duration.ofSeconds(30);
+    /** P2's fixed rates, as fractions of the ingest capacity P1 measured in the same run (BENCH_LATENCY_FRACTIONS: others). */
+    static final List<Double> LATENCY_FRACTIONS = Optional.ofNullable(System.getenv("BENCH_LATENCY_FRACTIONS"))
+            .map(f -> Arrays.stream(f.split(",")).map(Double::valueOf).toList()).orElse(List.of(0.2, 0.5));
     /** P8: accounts, each with its key and this many subscriptions. */
     static final int ACCOUNTS = 1_000;
     static final int SUBSCRIPTIONS_PER_ACCOUNT = 10;
@@ -122,11 +127,11 @@ public final class Bench {
 
     /**
      * Whether a scenario runs: all of them, or those named with {@code --only=P1,P4} and what they need (P2
-     * and P8 take P1's capacity, P4, P7 and P8 deliver P3's events).
+     * and P8 take P1's capacity, unless BENCH_INGEST_CAPACITY gives P2 one; P4, P7 and P8 deliver P3's events).
      */
     private boolean runs(String scenario) {
         return only.isEmpty() || only.contains(scenario)
-                || scenario.equals("P1") && (only.contains("P2") || only.contains("P8"))
+                || scenario.equals("P1") && (only.contains("P2") && System.getenv("BENCH_INGEST_CAPACITY") == null || only.contains("P8"))
                 || scenario.equals("P3") && (only.contains("P4") || only.contains("P7") || only.contains("P8"))
                 || scenario.equals("P4") && only.contains("P8");
     }
@@ -169,6 +174,9 @@ public final class Bench {
                 ingest();
             }
             if (runs("P2")) {
+                if (!runs("P1")) { // a partial run that skips P1: warm up as P1 would have
+                    warmUp("/orders");
+                }
                 settle();
                 latency(receiver);
             }
@@ -210,15 +218,16 @@ public final class Bench {
     }
 
     /**
-     * Before a scenario: waits (at most two minutes) until what the earlier ones wrote is relayed and the
-     * webhook fan-out has read it all, so a scenario is not measured beside the last one's backlog.
+     * Before a scenario: waits (at most two minutes) until what the earlier ones wrote is relayed, the webhook
+     * fan-out has read it all and no delivery is pending, so a scenario is not measured beside the last one's backlog.
      */
     private void settle() throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         try (Connection sql = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres");
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             while (System.nanoTime() < deadline
-                    && (count(sql, "select count(*) from outbox where sequence is null") > 0 || fanOutLag(admin) > 0)) {
+                    && (count(sql, "select count(*) from outbox where sequence is null") > 0 || fanOutLag(admin) > 0
+                        || count(sql, "select count(*) from webhook_delivery where status = 'pending'") > 0)) {
                 Thread.sleep(100); // poll interval of the settle clock
             }
         }
@@ -418,12 +427,34 @@ public final class Bench {
      * a backlog on any machine.
      */
     private void latency(Receiver receiver) throws Exception {
-        double capacity = (double) ((Map<?, ?>) report.get("P1_ingest")).get("ours_orders_per_s");
+        double capacity = report.containsKey("P1_ingest") ? (double) ((Map<?, ?>) report.get("P1_ingest")).get("ours_orders_per_s")
+                : Double.parseDouble(System.getenv("BENCH_INGEST_CAPACITY"));
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (double fraction : LATENCY_FRACTIONS) {
-            rows.add(latency(receiver, fraction, Math.max(1, (int) Math.round(capacity * fraction))));
+        List<Integer> rates = LATENCY_FRACTIONS.stream().map(fraction -> Math.max(1, (int) Math.round(capacity * fraction))).toList();
+        warmUpDeliveries(receiver, rates.get(rates.size() - 1), null);
+        for (int i = 0; i < rates.size(); i++) {
+            rows.add(latency(receiver, LATENCY_FRACTIONS.get(i), rates.get(i)));
         }
+        // the first rate once more under JFR, apart from the measured runs: where the whole path spends its CPU
+        Profile profile = Profile.start(service.process().pid(), Path.of("target", "bench-p2.jfr"));
+        warmUpDeliveries(receiver, rates.get(0), plan.latencyRun());
+        rows.get(0).put("profile", profile.stop());
         report.put("P2_latency", rows);
+    }
+
+    /**
+     * P2's whole path, unmeasured: a subscription, a stream and orders at {@code rate} for {@code duration}
+     * (null: {@link #LATENCY_WARM_UP}), then until it has drained. P1 ran the ingest path only, so before P2
+     * measures, this compiles the delivery and stream code.
+     */
+    private void warmUpDeliveries(Receiver receiver, int rate, Duration duration) throws Exception {
+        String webhookId = subscribe(receiver.url("/latency-warm-up"), "order.created");
+        try (SseClient stream = SseClient.connect(service.port(), "/events/stream?types=order.created",
+                Map.of("Authorization", "Bearer " + KEY))) {
+            fixedRate(rate, duration == null ? LATENCY_WARM_UP : duration, new Measurements());
+            settle();
+        }
+        unsubscribe(webhookId);
     }
 
     private Map<String, Object> latency(Receiver receiver, double fraction, int rate) throws Exception {
@@ -435,7 +466,15 @@ public final class Bench {
                 Map.of("Authorization", "Bearer " + KEY));
              KafkaTail tail = KafkaTail.fromEnd(kafka.bootstrapServers(), "events.order", kafkaLatency)) {
             int before = stream.events().size();
-            fixedRate(rate, plan.latencyRun());
+            long machineBusy = MachineCpu.busyTicks();
+            long machineAll = MachineCpu.allTicks();
+            Map<String, Duration> cpuBefore = cpuByProcess();
+            Measurements requestLatency = new Measurements();
+            fixedRate(rate, plan.latencyRun(), requestLatency);
+            double busyShare = (MachineCpu.busyTicks() - machineBusy) / (double) Math.max(1, MachineCpu.allTicks() - machineAll);
+            Map<String, Object> cores = new LinkedHashMap<>();
+            cpuByProcess().forEach((name, used) -> cores.put(name,
+                    Measurements.round(used.minus(cpuBefore.get(name)).toMillis() / (double) plan.latencyRun().toMillis())));
             Thread.sleep(3000); // let the last events arrive before reading the samples
             Measurements sseLatency = new Measurements();
             for (SseClient.Frame frame : stream.events().subList(before, stream.events().size())) {
@@ -445,12 +484,15 @@ public final class Bench {
             p2.put("fraction_of_ingest_capacity", fraction);
             p2.put("rate_per_s", rate);
             p2.put("seconds", plan.latencyRun().toSeconds());
+            p2.put("order_request", requestLatency.summary());
             p2.put("commit_to_kafka", kafkaLatency.summary());
             p2.put("commit_to_webhook", webhookLatency.summary());
             p2.put("commit_to_sse", sseLatency.summary());
             p2.put("baseline", "plain KafkaProducer -> KafkaConsumer round trip, same rate");
             p2.put("baseline_kafka_round_trip", raw.summary());
             p2.put("ratio_p99_kafka", ratio(kafkaLatency, raw));
+            p2.put("machine_cpu_busy_percent", Measurements.round(100 * busyShare));
+            p2.put("cpu_cores_used", cores);
         }
         unsubscribe(webhookId);
         return p2;
@@ -462,16 +504,20 @@ public final class Bench {
         return a == null || b == null || (double) b == 0 ? null : Measurements.round((double) a / (double) b);
     }
 
-    private void fixedRate(int perSecond, Duration duration) throws InterruptedException {
+    private void fixedRate(int perSecond, Duration duration, Measurements latencies) throws InterruptedException {
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         long periodMicros = 1_000_000L / perSecond;
         AtomicLong failures = new AtomicLong();
-        ticker.scheduleAtFixedRate(() -> http.sendAsync(order(), HttpResponse.BodyHandlers.discarding())
-                .whenComplete((r, e) -> {
-                    if (e != null || r.statusCode() != 201) {
-                        failures.incrementAndGet();
-                    }
-                }), 0, periodMicros, TimeUnit.MICROSECONDS);
+        ticker.scheduleAtFixedRate(() -> {
+            long sent = System.nanoTime();
+            http.sendAsync(order(), HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                if (e != null || r.statusCode() != 201) {
+                    failures.incrementAndGet();
+                } else {
+                    latencies.add((System.nanoTime() - sent) / 1e6);
+                }
+            });
+        }, 0, periodMicros, TimeUnit.MICROSECONDS);
         Thread.sleep(duration.toMillis()); // the run's length: the load is the measurement here
         ticker.shutdownNow();
         if (failures.get() > 0) {
@@ -753,6 +799,20 @@ public final class Bench {
     private double heapAfterGc() throws Exception {
         Profile.jcmd(service.process().pid(), "GC.run");
         return heapBytes();
+    }
+
+    /**
+     * CPU time so far of the service, of PostgreSQL (all its processes) and of this process (the Kafka broker,
+     * the load, the receiver and the clients), to tell where a fixed load's CPU goes.
+     */
+    private Map<String, Duration> cpuByProcess() {
+        Map<String, Duration> used = new LinkedHashMap<>();
+        used.put("service", cpu(service.process().toHandle()));
+        used.put("postgresql", ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                .map(Bench::cpu).reduce(Duration.ZERO, Duration::plus));
+        used.put("bench_kafka_load_receiver", cpu(ProcessHandle.current()));
+        return used;
     }
 
     static Duration cpu(ProcessHandle process) {
