@@ -65,7 +65,9 @@ public class DeliveryWorker {
      * as it has slots left and, if it has a rate limit, as its requests sent in the last window leave room
      * for (the {@link SendWindow} decides for each request when it leaves); oldest first overall.
      * Equal due times go by id: a recovery's deliveries share one due time and have ids in log order.
-     * Only subscriptions with due deliveries are looked at, so idle subscriptions (thousands, say) cost a claim nothing.
+     * Only subscriptions with due deliveries are looked at, so idle subscriptions (thousands, say) cost a claim nothing;
+     * and of those only the $1 with room whose oldest due delivery is oldest are searched and locked: each gives
+     * at least one delivery older than any of the others', so the answer is the same as searching them all.
      */
     private static final String CLAIM = """
             with busy as (
@@ -75,19 +77,24 @@ public class DeliveryWorker {
               select webhook_id, count(*) as sent from webhook_send
               where sent_at > clock_timestamp() - make_interval(secs => $6) group by webhook_id),
             waiting as (
-              select distinct webhook_id from webhook_delivery where status = $3 and next_attempt_at <= now()),
-            chosen as (
-              select due.id, due.next_attempt_at from waiting
-              join webhook_subscription s on s.id = waiting.webhook_id
+              select webhook_id, min(next_attempt_at) as oldest from webhook_delivery
+              where status = $3 and next_attempt_at <= now() group by webhook_id),
+            open as (
+              select s.id, least($4 - coalesce(busy.leased, 0), coalesce(s.rate_limit - coalesce(recent.sent, 0), $4)) as room
+              from waiting
+              join webhook_subscription s on s.id = waiting.webhook_id and s.status = $5
               left join busy on busy.webhook_id = s.id
               left join recent on recent.webhook_id = s.id
+              where least($4 - coalesce(busy.leased, 0), coalesce(s.rate_limit - coalesce(recent.sent, 0), $4)) > 0
+              order by waiting.oldest, s.id limit $1),
+            chosen as (
+              select due.id, due.next_attempt_at from open
               cross join lateral (
                 select d.id, d.next_attempt_at from webhook_delivery d
-                where d.webhook_id = s.id and d.status = $3 and d.next_attempt_at <= now()
+                where d.webhook_id = open.id and d.status = $3 and d.next_attempt_at <= now()
                 order by d.next_attempt_at, d.id
-                limit greatest(least($4 - coalesce(busy.leased, 0), coalesce(s.rate_limit - coalesce(recent.sent, 0), $4)), 0)
+                limit open.room
                 for update of d skip locked) due
-              where s.status = $5
               order by due.next_attempt_at, due.id limit $1)
             update webhook_delivery d set next_attempt_at = now() + make_interval(secs => $2), lease_token = gen_random_uuid()
             from chosen where d.id = chosen.id returning d.id, d.lease_token""";
