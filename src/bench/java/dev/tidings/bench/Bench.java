@@ -342,20 +342,31 @@ public final class Bench {
         report.put("P1_ingest", p1);
     }
 
-    /**
-     * Loads {@code path} in windows of {@link #WARM_UP_WINDOW} until two windows in a row agree within 5 %
-     * (the compiler has settled), at most {@link #WARM_UP_LIMIT}: on these shared cores a fixed short warm-up
-     * left the first measurement at less than half of a second one.
-     */
+    /** Loads {@code path} in windows of {@link #WARM_UP_WINDOW} until the rate settles. */
     private void warmUp(String path) throws Exception {
+        untilStable(() -> (double) closedLoop(WARM_UP_WINDOW, plan.concurrency(), new Measurements(), KEY, path));
+    }
+
+    /** A measurement of a warm-up round: a rate or a duration. */
+    @FunctionalInterface
+    interface WarmUpRound {
+        double run() throws Exception;
+    }
+
+    /**
+     * Runs {@code round} until two in a row agree within 5 % (the compiler has settled), at most
+     * {@link #WARM_UP_LIMIT}: on these shared cores a fixed short warm-up left the first measurement at less
+     * than half of a later one (P1, P4).
+     */
+    private static void untilStable(WarmUpRound round) throws Exception {
         double previous = 0;
         long deadline = System.nanoTime() + WARM_UP_LIMIT.toNanos();
         while (System.nanoTime() < deadline) {
-            double requests = closedLoop(WARM_UP_WINDOW, plan.concurrency(), new Measurements(), KEY, path);
-            if (previous > 0 && Math.abs(requests - previous) <= 0.05 * previous) {
+            double measured = round.run();
+            if (previous > 0 && Math.abs(measured - previous) <= 0.05 * previous) {
                 return;
             }
-            previous = requests;
+            previous = measured;
         }
     }
 
@@ -534,6 +545,7 @@ public final class Bench {
 
     private void relayDrain() throws Exception {
         int rows = plan.drainRows();
+        untilStable(() -> drainOutbox(rows / 2).toMillis());
         Duration ours = drainOutbox(rows);
         // once more under JFR, apart from the measured drain: where the relay (and the fan-out reading behind it) spends its CPU
         Profile profile = Profile.start(service.process().pid(), Path.of("target", "bench-p3.jfr"));
@@ -587,7 +599,7 @@ public final class Bench {
 
     private void webhookThroughput(Receiver receiver) throws Exception {
         int deliveries = plan.deliveries();
-        drain(receiver, deliveries / 5, KEY); // warm-up of the delivery path
+        untilStable(() -> drain(receiver, deliveries / 2, KEY).toMillis());
         Duration ours = drain(receiver, deliveries, KEY);
         Duration asAccount = drain(receiver, deliveries, accountKey);
         Duration operatorAgain = drain(receiver, deliveries, KEY); // brackets the account's run, as in P1
