@@ -38,6 +38,8 @@ public class KafkaPublisher {
     public static final String CHANNEL = "events-out";
     /** The account an event belongs to (CONTRACT §11); absent for the operators' own events. */
     public static final String ACCOUNT_HEADER = "ce_account";
+    /** The event's type, as in its envelope. */
+    public static final String TYPE_HEADER = "ce_type";
     /** The CloudEvents distributed-tracing extension: {@code ce_traceparent}, {@code ce_tracestate}. */
     public static final String TRACE_HEADER_PREFIX = "ce_";
 
@@ -93,7 +95,7 @@ public class KafkaPublisher {
         RecordHeaders headers = new RecordHeaders();
         header(headers, "ce_specversion", "1.0");
         header(headers, "ce_id", event.eventId());
-        header(headers, "ce_type", event.eventType());
+        header(headers, TYPE_HEADER, event.eventType());
         header(headers, "ce_source", event.source());
         header(headers, "ce_time", event.timestamp());
         header(headers, "ce_subject", event.subject());

@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,6 +108,9 @@ public class DeliveryFanout {
         active.forEach(subscription -> filters.put(subscription, TypeFilter.of(subscription.eventTypes())));
         List<Delivery> deliveries = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
+            if (nobodyWants(record, filters.values())) {
+                continue;
+            }
             JsonNode event = parse(record.value());
             if (event == null) {
                 continue;
@@ -125,6 +129,16 @@ public class DeliveryFanout {
             });
         }
         return deliveries;
+    }
+
+    /**
+     * Whether no subscription's filter takes the record's type, as its {@code ce_type} header declares it (the
+     * relay writes the envelope's type there): then the envelope need not be read. A record without the header
+     * (not the relay's) is read.
+     */
+    private static boolean nobodyWants(ConsumerRecord<String, String> record, Collection<TypeFilter> filters) {
+        String type = header(record, KafkaPublisher.TYPE_HEADER);
+        return type != null && filters.stream().noneMatch(filter -> filter.matches(type));
     }
 
     /** A subscription never receives the news of its own deactivation (CONTRACT §6), even once it is active again. */
