@@ -138,6 +138,9 @@ public final class Bench {
 
     /** Exits in any case: a failed run must not linger (its servers' threads keep the JVM alive) and hold the build lock. */
     public static void main(String[] args) {
+        // P2's fixed-rate load opens many connections; idle ones must not stay open (20 minutes by default) and
+        // take P5's files: the service may hold 20,000 in all
+        System.setProperty("jdk.httpclient.keepalive.timeout", "5");
         try {
             runAsAsked(String.join(" ", args).trim().split("\\s+")); // bench/run hands its arguments over as one string
         } catch (Throwable failure) {
@@ -447,9 +450,12 @@ public final class Bench {
             rows.add(latency(receiver, LATENCY_FRACTIONS.get(i), rates.get(i)));
         }
         // the first rate once more under JFR, apart from the measured runs: where the whole path spends its CPU
+        // and this process too (the Kafka broker, the load, the receiver, the stream's client): what the load side costs
         Profile profile = Profile.start(service.process().pid(), Path.of("target", "bench-p2.jfr"));
+        Profile loadSide = Profile.start(ProcessHandle.current().pid(), Path.of("target", "bench-p2-load-side.jfr"));
         warmUpDeliveries(receiver, rates.get(0), plan.latencyRun());
         rows.get(0).put("profile", profile.stop());
+        rows.get(0).put("profile_bench_process", loadSide.stop());
         report.put("P2_latency", rows);
     }
 
@@ -483,9 +489,7 @@ public final class Bench {
             Measurements requestLatency = new Measurements();
             fixedRate(rate, plan.latencyRun(), requestLatency);
             double busyShare = (MachineCpu.busyTicks() - machineBusy) / (double) Math.max(1, MachineCpu.allTicks() - machineAll);
-            Map<String, Object> cores = new LinkedHashMap<>();
-            cpuByProcess().forEach((name, used) -> cores.put(name,
-                    Measurements.round(used.minus(cpuBefore.get(name)).toMillis() / (double) plan.latencyRun().toMillis())));
+            Map<String, Object> cores = coresSince(cpuBefore, plan.latencyRun());
             Thread.sleep(3000); // let the last events arrive before reading the samples
             Measurements sseLatency = new Measurements();
             for (SseClient.Frame frame : stream.events().subList(before, stream.events().size())) {
@@ -545,11 +549,12 @@ public final class Bench {
 
     private void relayDrain() throws Exception {
         int rows = plan.drainRows();
-        untilStable(() -> drainOutbox(rows / 2).toMillis());
-        Duration ours = drainOutbox(rows);
+        untilStable(() -> drainOutbox(rows / 2, new LinkedHashMap<>()).toMillis());
+        Map<String, Object> cores = new LinkedHashMap<>();
+        Duration ours = drainOutbox(rows, cores);
         // once more under JFR, apart from the measured drain: where the relay (and the fan-out reading behind it) spends its CPU
         Profile profile = Profile.start(service.process().pid(), Path.of("target", "bench-p3.jfr"));
-        drainOutbox(rows);
+        drainOutbox(rows, new LinkedHashMap<>());
         Map<String, Object> relayProfile = profile.stop();
         Duration baseline = KafkaTail.produce(kafka.bootstrapServers(), "bench.raw-drain", rows, 400);
         Map<String, Object> p3 = new LinkedHashMap<>();
@@ -559,6 +564,7 @@ public final class Bench {
         p3.put("baseline", "plain KafkaProducer (acks=all, idempotent), same record count and size");
         p3.put("baseline_seconds", Measurements.round(baseline.toMillis() / 1000.0));
         p3.put("ratio_time", Measurements.round(ours.toMillis() / (double) Math.max(1, baseline.toMillis())));
+        p3.put("cpu_cores_used", cores);
         p3.put("profile", relayProfile);
         report.put("P3_relay_drain", p3);
     }
@@ -567,7 +573,7 @@ public final class Bench {
      * Loads {@code rows} events into the outbox while the relay is held off (the cursor row locked), then
      * releases it and times until every row is published.
      */
-    private Duration drainOutbox(int rows) throws Exception {
+    private Duration drainOutbox(int rows, Map<String, Object> coresUsed) throws Exception {
         try (Connection sql = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres")) {
             long quiet = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (count(sql, "select count(*) from outbox where sequence is null") > 0 && System.nanoTime() < quiet) {
@@ -587,11 +593,14 @@ public final class Bench {
                         from bulk""".formatted(rows));
                 stalledRelay.rollback();
             }
+            Map<String, Duration> cpuBefore = cpuByProcess();
             long t0 = System.nanoTime();
             while (count(sql, "select count(*) from outbox where sequence is null") > 0) {
                 Thread.sleep(20); // poll interval of the drain clock
             }
-            return Duration.ofNanos(System.nanoTime() - t0);
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            coresUsed.putAll(coresSince(cpuBefore, took));
+            return took;
         }
     }
 
@@ -825,6 +834,14 @@ public final class Bench {
                 .map(Bench::cpu).reduce(Duration.ZERO, Duration::plus));
         used.put("bench_kafka_load_receiver", cpu(ProcessHandle.current()));
         return used;
+    }
+
+    /** The cores each process of {@link #cpuByProcess} kept busy on average over {@code during}. */
+    private Map<String, Object> coresSince(Map<String, Duration> before, Duration during) {
+        Map<String, Object> cores = new LinkedHashMap<>();
+        cpuByProcess().forEach((name, used) -> cores.put(name,
+                Measurements.round(used.minus(before.get(name)).toMillis() / (double) Math.max(1, during.toMillis()))));
+        return cores;
     }
 
     static Duration cpu(ProcessHandle process) {

@@ -36,6 +36,10 @@ final class Profile {
         LIBRARIES.put("micrometer", "io.micrometer.");
         LIBRARIES.put("kafka client", "org.apache.kafka.");
         LIBRARIES.put("json schema", "io.vertx.json.schema.");
+        // the bench process's own: its load, receiver and Kafka broker
+        LIBRARIES.put("jdk http client", "jdk.internal.net.http.");
+        LIBRARIES.put("jdk http server", "sun.net.httpserver.");
+        LIBRARIES.put("kafka broker", "kafka.");
     }
 
     private final long pid;
