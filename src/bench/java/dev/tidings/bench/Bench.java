@@ -85,7 +85,7 @@ public final class Bench {
     static final Duration WARM_UP_LIMIT = Duration.ofSeconds(120);
     /** A request that takes longer fails the run rather than hanging it. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    /** P2's warm-up of the delivery and stream paths, at its highest rate. */
+    /** P2's warm-up of the delivery and stream paths, at its first rate (a higher one may leave a backlog). */
     static final Duration LATENCY_WARM_UP = Duration.ofSeconds(30);
     /** P2's fixed rates, as fractions of the ingest capacity P1 measured in the same run (BENCH_LATENCY_FRACTIONS: others). */
     static final List<Double> LATENCY_FRACTIONS = Optional.ofNullable(System.getenv("BENCH_LATENCY_FRACTIONS"))
@@ -445,8 +445,9 @@ public final class Bench {
                 : Double.parseDouble(System.getenv("BENCH_INGEST_CAPACITY"));
         List<Map<String, Object>> rows = new ArrayList<>();
         List<Integer> rates = LATENCY_FRACTIONS.stream().map(fraction -> Math.max(1, (int) Math.round(capacity * fraction))).toList();
-        warmUpDeliveries(receiver, rates.get(rates.size() - 1), null);
+        warmUpDeliveries(receiver, rates.get(0), null);
         for (int i = 0; i < rates.size(); i++) {
+            settle(); // a rate the path cannot sustain leaves a backlog: the next one does not start behind it
             rows.add(latency(receiver, LATENCY_FRACTIONS.get(i), rates.get(i)));
         }
         // the first rate once more under JFR, apart from the measured runs: where the whole path spends its CPU
@@ -520,23 +521,12 @@ public final class Bench {
     }
 
     private void fixedRate(int perSecond, Duration duration, Measurements latencies) throws InterruptedException {
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-        long periodMicros = 1_000_000L / perSecond;
-        AtomicLong failures = new AtomicLong();
-        ticker.scheduleAtFixedRate(() -> {
-            long sent = System.nanoTime();
-            http.sendAsync(order(), HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
-                if (e != null || r.statusCode() != 201) {
-                    failures.incrementAndGet();
-                } else {
-                    latencies.add((System.nanoTime() - sent) / 1e6);
-                }
-            });
-        }, 0, periodMicros, TimeUnit.MICROSECONDS);
-        Thread.sleep(duration.toMillis()); // the run's length: the load is the measurement here
-        ticker.shutdownNow();
-        if (failures.get() > 0) {
-            System.err.println(failures.get() + " requests failed during the fixed-rate run");
+        try (FixedRateLoad load = new FixedRateLoad(service.port())) {
+            long failures = load.run("/orders", Map.of("Authorization", "Bearer " + KEY, "Content-Type", "application/json"),
+                    ORDER, perSecond, duration, latencies);
+            if (failures > 0) {
+                System.err.println(failures + " requests failed during the fixed-rate run");
+            }
         }
     }
 
