@@ -675,6 +675,7 @@ public final class Bench {
         p8.put("ingest_latency", latencies.summary());
         p8.put("ingest_vs_p1_operator", Measurements.round(rate / (double) p1.get("ours_orders_per_s")));
 
+        settle(); // the fan-out reads the orders above (each batch against the subscriptions of its accounts) first
         AtomicLong arrived = receiver.count("/accounts");
         try (Connection sql = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres")) {
             long t1 = System.nanoTime();

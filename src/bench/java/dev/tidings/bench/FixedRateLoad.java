@@ -33,20 +33,22 @@ final class FixedRateLoad implements AutoCloseable {
 
     /**
      * POSTs {@code body} to {@code path} {@code perSecond} times a second for {@code duration}; adds each 201's
-     * latency to {@code latencies} and answers how many requests failed (or answered anything else).
+     * latency to {@code latencies}, waits for the last answers and answers how many requests failed (answered
+     * anything else, or nothing within 30 s).
      */
     long run(String path, Map<String, String> headers, String body, int perSecond, Duration duration, Measurements latencies)
             throws InterruptedException {
         long total = perSecond * duration.toSeconds();
         AtomicLong sent = new AtomicLong();
         AtomicLong failures = new AtomicLong();
+        AtomicLong answered = new AtomicLong();
         CountDownLatch allSent = new CountDownLatch(1);
         long start = System.nanoTime();
         vertx.setPeriodic(1, timer -> {
             long due = Math.min(total, (System.nanoTime() - start) * perSecond / 1_000_000_000L);
             while (sent.get() < due) {
                 sent.incrementAndGet();
-                send(path, headers, body, latencies, failures);
+                send(path, headers, body, latencies, failures, answered);
             }
             if (sent.get() >= total) {
                 vertx.cancelTimer(timer);
@@ -56,10 +58,15 @@ final class FixedRateLoad implements AutoCloseable {
         if (!allSent.await(duration.toSeconds() + 60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the fixed-rate load did not send its requests in time");
         }
-        return failures.get();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (answered.get() < total && System.nanoTime() < deadline) {
+            Thread.sleep(10); // the last answers: closing the client sooner would cut requests off mid-way
+        }
+        return failures.get() + (total - answered.get());
     }
 
-    private void send(String path, Map<String, String> headers, String body, Measurements latencies, AtomicLong failures) {
+    private void send(String path, Map<String, String> headers, String body, Measurements latencies, AtomicLong failures,
+                      AtomicLong answered) {
         long sentAt = System.nanoTime();
         client.request(HttpMethod.POST, path)
                 .compose(request -> {
@@ -74,6 +81,7 @@ final class FixedRateLoad implements AutoCloseable {
                     } else {
                         failures.incrementAndGet();
                     }
+                    answered.incrementAndGet();
                 });
     }
 
