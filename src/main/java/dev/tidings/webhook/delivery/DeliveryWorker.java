@@ -79,21 +79,21 @@ public class DeliveryWorker {
             waiting as (
               select webhook_id, min(next_attempt_at) as oldest from webhook_delivery
               where status = $3 and next_attempt_at <= now() group by webhook_id),
-            room as (
-              select s.id, waiting.oldest,
-                least($4 - coalesce(busy.leased, 0), coalesce(s.rate_limit - coalesce(recent.sent, 0), $4)) as slots
+            open as (
+              select s.id, least($4 - coalesce(busy.leased, 0), coalesce(s.rate_limit - coalesce(recent.sent, 0), $4)) as room
               from waiting
               join webhook_subscription s on s.id = waiting.webhook_id and s.status = $5
               left join busy on busy.webhook_id = s.id
-              left join recent on recent.webhook_id = s.id),
-            open as (select id, slots from room where slots > 0 order by oldest, id limit $1),
+              left join recent on recent.webhook_id = s.id
+              where least($4 - coalesce(busy.leased, 0), coalesce(s.rate_limit - coalesce(recent.sent, 0), $4)) > 0
+              order by waiting.oldest, s.id limit $1),
             chosen as (
               select due.id, due.next_attempt_at from open
               cross join lateral (
                 select d.id, d.next_attempt_at from webhook_delivery d
                 where d.webhook_id = open.id and d.status = $3 and d.next_attempt_at <= now()
                 order by d.next_attempt_at, d.id
-                limit open.slots
+                limit open.room
                 for update of d skip locked) due
               order by due.next_attempt_at, due.id limit $1)
             update webhook_delivery d set next_attempt_at = now() + make_interval(secs => $2), lease_token = gen_random_uuid()
