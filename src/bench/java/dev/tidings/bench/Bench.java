@@ -70,7 +70,7 @@ public final class Bench {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final String ORDER = "{\"customerId\":\"bench\",\"currency\":\"EUR\",\"items\":[{\"sku\":\"MUG-1\",\"quantity\":2,\"unitPrice\":12.50}]}";
 
-    /** Sizes of the scenarios; the quick plan finishes in about three minutes. */
+    /** Sizes of the scenarios; the quick plan runs about 15 minutes here, most of it warming up. */
     record Plan(String name, Duration ingest, int concurrency, Duration latencyRun, int drainRows,
                 int deliveries, List<Integer> sseConnections, int fairnessDeliveries) {
         // P7's deliveries (at most drainRows: they reuse P3's events) last several of its attempt timeouts.
