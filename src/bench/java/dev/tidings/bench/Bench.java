@@ -100,7 +100,9 @@ public final class Bench {
     static final String SSE_LIMITS = "Every process here may hold at most 20,000 open files (RLIMIT_NOFILE hard limit, not raisable), "
             + "so the service holds at most 20,000 sockets less its own files (service_open_files shows the total), and the "
             + "clients are spread over child processes of at most " + SseFleet.PER_PROCESS + " streams each; all connect from "
-            + "127.0.0.1 through the ephemeral ports 32768-60999 (28,232). events.limits.streams-per-instance is 20,000.";
+            + "127.0.0.1 through the ephemeral ports 32768-60999 (28,232). Over HTTP/1.1 each stream is a socket, so 20,000 "
+            + "streams do not fit; over HTTP/2 a connection carries " + Http2SseLoad.STREAMS_PER_CONNECTION + " streams. "
+            + "events.limits.streams-per-instance is 20,000.";
 
     /** P7's service: attempts bounded by a short timeout, so the stuck receiver's attempts keep cycling during the run. */
     static final Duration FAIRNESS_TIMEOUT = Duration.ofSeconds(2);
@@ -117,6 +119,9 @@ public final class Bench {
     private ServiceProcess service;
     /** BENCH_TRACING=off runs the service without the OpenTelemetry SDK: what tracing costs is the difference. */
     private static final boolean TRACING_OFF = "off".equals(System.getenv("BENCH_TRACING"));
+    /** BENCH_AOT_JAVA_HOME, a JDK 24 or later: P6 also starts the aot-jar package ({@link #AOT_JAR}) there with a trained AOT cache. */
+    private static final String AOT_JAVA_HOME = System.getenv("BENCH_AOT_JAVA_HOME");
+    private static final Path AOT_JAR = Path.of("target", "aot-app", "quarkus-run.jar");
         /** A key of an account made at startup: P1 and P4 run once as the operator and once as this account. */
     private String accountKey;
 
@@ -255,7 +260,7 @@ public final class Bench {
     private void startup() throws Exception {
         Map<String, String> env = serviceEnvironment();
         // P5 opens all its streams with the one bench key
-        env.put("EVENTS_LIMITS_STREAMS_PER_KEY", Integer.toString(sseSizes().stream().mapToInt(Integer::intValue).max().orElse(0) + 10));
+        env.put("EVENTS_LIMITS_STREAMS_PER_KEY", Integer.toString(sseSizes().stream().mapToInt(SseSize::streams).max().orElse(0) + 10));
         // P4 delivers to one receiver with as many attempts in flight as its baseline has requests (64, the instance's
         // whole concurrency); the default cap of 8 per subscription is what keeps P7's stuck receiver from taking every slot
         env.put("EVENTS_WEBHOOKS_CONCURRENCY_PER_SUBSCRIPTION", Integer.toString(FAIRNESS_CONCURRENCY));
@@ -266,6 +271,9 @@ public final class Bench {
         p6.put("jvm_start_to_ready_ms", (System.nanoTime() - t0) / 1_000_000);
         p6.put("rss_idle_mb", rssMb());
         service.stop();
+        if (AOT_JAVA_HOME != null) {
+            p6.put("aot_cache", aotCacheStartup(env, Path.of(AOT_JAVA_HOME)));
+        }
         // A restart (a rollout, a rescheduled pod): the schema is current and Flyway only checks it
         t0 = System.nanoTime();
         service = ServiceProcess.start(env, 0, "/q/health/ready", Path.of("target", "bench-service.log"));
@@ -276,6 +284,46 @@ public final class Bench {
         report.put("P6_startup_memory", p6);
         String account = JSON.readTree(post("/accounts", "{\"name\":\"bench\"}", KEY)).get("id").asText();
         accountKey = JSON.readTree(post("/accounts/" + account + "/keys", "{}", KEY)).get("key").asText();
+    }
+
+    /**
+     * The service packaged as an aot-jar (bench/run packages it: the libraries on the plain class path, where the
+     * cache can hold their classes) on a JDK 24+ with its AOT cache (JEP 483): a training run (start, a few orders
+     * and reads, stop; the JVM writes the cache as it exits), then a restart that must use the cache
+     * ({@code -XX:AOTMode=on} fails otherwise).
+     */
+    private Map<String, Object> aotCacheStartup(Map<String, String> env, Path javaHome) throws Exception {
+        Path cache = Path.of("target", "bench-app.aot").toAbsolutePath();
+        Files.deleteIfExists(cache);
+        Path log = Path.of("target", "bench-service-aot.log");
+        service = ServiceProcess.start(ServiceProcess.command(javaHome, List.of("-XX:AOTCacheOutput=" + cache), AOT_JAR), env, 0,
+                "/q/health/ready", log);
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // as after the restart below
+        for (int i = 0; i < 50; i++) {
+            String id = JSON.readTree(post("/orders", ORDER, KEY)).get("id").asText();
+            get("/orders/" + id);
+            get("/events?limit=10");
+        }
+        service.stop();
+        Map<String, Object> aot = new LinkedHashMap<>();
+        aot.put("java", javaVersion(javaHome));
+        aot.put("cache_mb", Measurements.round(Files.size(cache) / 1e6));
+        long t0 = System.nanoTime();
+        service = ServiceProcess.start(ServiceProcess.command(javaHome, List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"), AOT_JAR), env, 0,
+                "/q/health/ready", log);
+        aot.put("restart_to_ready_ms", (System.nanoTime() - t0) / 1_000_000);
+        aot.put("rss_idle_mb", rssMb());
+        service.stop();
+        return aot;
+    }
+
+    private static String javaVersion(Path javaHome) throws IOException {
+        for (String line : Files.readAllLines(javaHome.resolve("release"))) {
+            if (line.startsWith("JAVA_RUNTIME_VERSION=") || line.startsWith("JAVA_VERSION=")) {
+                return line.substring(line.indexOf('=') + 1).replace("\"", "");
+            }
+        }
+        return javaHome.toString();
     }
 
     private Map<String, String> serviceEnvironment() {
@@ -729,11 +777,14 @@ public final class Bench {
      */
     private void sseFanOut() throws Exception {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (int n : sseSizes()) {
+        for (SseSize size : sseSizes()) {
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("connections", n);
+            row.put("connections", size.http2() ? (size.streams() + Http2SseLoad.STREAMS_PER_CONNECTION - 1) / Http2SseLoad.STREAMS_PER_CONNECTION
+                    : size.streams());
+            row.put("streams", size.streams());
+            row.put("protocol", size.http2() ? "HTTP/2 (cleartext, " + Http2SseLoad.STREAMS_PER_CONNECTION + " streams a connection)" : "HTTP/1.1");
             try {
-                sseFanOut(n, row);
+                sseFanOut(size, row);
             } catch (IOException | RuntimeException e) {
                 row.put("failure", e.toString());
             }
@@ -744,11 +795,11 @@ public final class Bench {
     }
 
     /** One size: the heap without streams and with {@code n} idle ones (both after a full GC), then the broadcasts. */
-    private void sseFanOut(int n, Map<String, Object> row) throws Exception {
+    private void sseFanOut(SseSize size, Map<String, Object> row) throws Exception {
         awaitStreamsClosed();
         Map<String, Long> classesWithout = Profile.heapByClass(service.process().pid());
         double heapWithout = heapBytes(); // the histogram collected first
-        try (SseFleet fleet = SseFleet.open(service.port(), SSE_PATH, KEY, n)) {
+        try (SseFleet fleet = SseFleet.open(service.port(), SSE_PATH, KEY, size.streams(), size.http2())) {
             row.put("client_processes", fleet.processes());
             double held = metric("events_sse_connections");
             row.put("held", held);
@@ -778,7 +829,7 @@ public final class Bench {
         row.put("single_event_latency", fleet.latencies(1, Duration.ofSeconds(60)).summary());
         Duration serviceCpu = cpu(service.process().toHandle());
         Duration clientCpu = fleet.cpu();
-        Profile profile = Profile.start(service.process().pid(), Path.of("target", "bench-p5-" + row.get("connections") + ".jfr"));
+        Profile profile = Profile.start(service.process().pid(), Path.of("target", "bench-p5-" + row.get("streams") + "-" + row.get("connections") + ".jfr"));
         for (int i = 0; i < SSE_ORDERS; i++) {
             http.send(order(), HttpResponse.BodyHandlers.discarding());
         }
@@ -793,10 +844,19 @@ public final class Bench {
         row.put("rss_mb", rssMb());
     }
 
-    /** The plan's stream counts, or BENCH_SSE_STREAMS (comma-separated) to try other sizes. */
-    private List<Integer> sseSizes() {
+    /** How many streams P5 opens, and over which protocol. */
+    record SseSize(int streams, boolean http2) {
+        /** {@code 5000} (HTTP/1.1) or {@code h2:20000}. */
+        static SseSize parse(String size) {
+            return size.startsWith("h2:") ? new SseSize(Integer.parseInt(size.substring(3)), true) : new SseSize(Integer.parseInt(size), false);
+        }
+    }
+
+    /** The plan's stream counts, or BENCH_SSE_STREAMS (comma-separated, {@code h2:} before a count for HTTP/2) to try others. */
+    private List<SseSize> sseSizes() {
         String sizes = System.getenv("BENCH_SSE_STREAMS");
-        return sizes == null ? plan.sseConnections() : Stream.of(sizes.split(",")).map(String::trim).map(Integer::valueOf).toList();
+        return sizes == null ? plan.sseConnections().stream().map(n -> new SseSize(n, false)).toList()
+                : Stream.of(sizes.split(",")).map(String::trim).map(SseSize::parse).toList();
     }
 
     /** Streams closed by the clients leave the service's count a moment later. */
@@ -1029,6 +1089,14 @@ public final class Bench {
             throw new IllegalStateException("POST " + path + " answered " + response.statusCode());
         }
         return response.body();
+    }
+
+    private void get(String path) throws Exception {
+        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(service.baseUri() + path))
+                .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + response.statusCode());
+        }
     }
 
     private void unsubscribe(String webhookId) throws Exception {

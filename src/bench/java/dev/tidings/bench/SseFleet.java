@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * SSE streams held by child processes running {@link SseLoad}, at most {@link #PER_PROCESS} each: one process
- * cannot hold more sockets than its open-file limit (RLIMIT_NOFILE), which cannot be raised here.
+ * SSE streams held by child processes running {@link SseLoad} (HTTP/1.1, a connection per stream) or
+ * {@link Http2SseLoad} (HTTP/2), at most {@link #PER_PROCESS} each: one process cannot hold more sockets than its
+ * open-file limit (RLIMIT_NOFILE), which cannot be raised here.
  */
 final class SseFleet implements AutoCloseable {
 
@@ -26,12 +27,12 @@ final class SseFleet implements AutoCloseable {
     }
 
     /** Starts the children, which open their share of {@code streams} at once; returns when every child has answered. */
-    static SseFleet open(int port, String pathAndQuery, String key, int streams) throws IOException {
+    static SseFleet open(int port, String pathAndQuery, String key, int streams, boolean http2) throws IOException {
         List<Child> children = new ArrayList<>();
         int processes = (streams + PER_PROCESS - 1) / PER_PROCESS;
         for (int i = 0; i < processes; i++) {
             int share = streams / processes + (i < streams % processes ? 1 : 0);
-            children.add(Child.start(i, port, pathAndQuery, key, share));
+            children.add(Child.start(i, http2 ? Http2SseLoad.class : SseLoad.class, port, pathAndQuery, key, share));
         }
         SseFleet fleet = new SseFleet(children);
         try {
@@ -97,10 +98,11 @@ final class SseFleet implements AutoCloseable {
             this.in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
         }
 
-        static Child start(int index, int port, String pathAndQuery, String key, int streams) throws IOException {
+        static Child start(int index, Class<? extends StreamLoad> load, int port, String pathAndQuery, String key, int streams)
+                throws IOException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-classpath",
-                    System.getProperty("java.class.path"), SseLoad.class.getName(), Integer.toString(port), pathAndQuery, key,
+                    System.getProperty("java.class.path"), load.getName(), Integer.toString(port), pathAndQuery, key,
                     Integer.toString(streams));
             builder.redirectError(ProcessBuilder.Redirect.appendTo(Path.of("target", "bench-sse-load-" + index + ".log").toFile()));
             return new Child(builder.start());

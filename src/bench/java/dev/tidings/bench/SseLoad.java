@@ -1,9 +1,6 @@
 package dev.tidings.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -17,9 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A non-blocking SSE load client: many streams on one selector thread, no thread per connection. It decodes
@@ -29,26 +23,16 @@ import java.util.concurrent.CompletableFuture;
  * <p>A process holds no more sockets than its open-file limit allows, so {@link #main} runs it as a child
  * process that a parent drives over stdin and stdout (see {@link SseFleet}).
  */
-final class SseLoad implements AutoCloseable {
-
-    /** Connections between connect and response headers at once: keeps the server's accept backlog from overflowing. */
-    static final int CONNECTING_AT_ONCE = 256;
-    private static final byte[] TIMESTAMP = "\"timestamp\":\"".getBytes(StandardCharsets.US_ASCII);
+final class SseLoad extends StreamLoad {
 
     private final InetSocketAddress server;
     private final byte[] request;
     private final Selector selector;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
     private final List<Stream> streams = new ArrayList<>();
-    private final Map<String, Integer> refusals = new TreeMap<>();
-    /** Latencies in ms; only the selector thread touches them and the streams. */
-    private double[] latencies = new double[1024];
-    private int latencyCount;
     private int connecting;
-    private int held;
-    /** The parent's one outstanding question, answered by the selector thread between reads. */
-    private volatile Question question;
     private volatile boolean stopping;
+    private Thread reader;
 
     private SseLoad(int port, String pathAndQuery, String key) throws IOException {
         this.server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
@@ -57,41 +41,28 @@ final class SseLoad implements AutoCloseable {
         this.selector = Selector.open();
     }
 
-    /** Child process: {@code SseLoad <port> <path> <key> <streams>}, then the commands of {@link SseFleet}. */
+    /** Child process: {@code SseLoad <port> <path> <key> <streams>}, then the commands of {@link StreamLoad#serve}. */
     public static void main(String[] args) throws Exception {
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (SseLoad load = new SseLoad(Integer.parseInt(args[0]), args[1], args[2]);
-             BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-            load.openAll(Integer.parseInt(args[3]), Duration.ofMinutes(3));
-            out.println("opened " + load.held + " " + load.refusals);
-            Thread reader = new Thread(load::readUntilStopped, "sse-load");
-            reader.start();
-            for (String command = commands.readLine(); command != null && !command.equals("close"); command = commands.readLine()) {
-                String[] words = command.split(" "); // await <events per stream> <millis>
-                out.println(load.ask(Integer.parseInt(words[1]), Duration.ofMillis(Long.parseLong(words[2]))));
-            }
-            load.stopping = true;
-            reader.join();
-        }
+        StreamLoad.serve(new SseLoad(Integer.parseInt(args[0]), args[1], args[2]), Integer.parseInt(args[3]));
     }
 
-    /** Waits until every open stream has {@code events} events or the time is up; answers the latencies gathered since the last question. */
-    private String ask(int events, Duration atMost) throws Exception {
-        Question asked = new Question(events, System.nanoTime() + atMost.toNanos(), new CompletableFuture<>());
-        question = asked;
-        return asked.answer().get();
+    @Override
+    void startReading() {
+        reader = new Thread(this::readUntilStopped, "sse-load");
+        reader.start();
     }
 
-    /** Keeps reading, so that every frame is timed when it arrives, not when someone asks. */
+    @Override
+    void stopReading() throws InterruptedException {
+        stopping = true;
+        reader.join();
+    }
+
     private void readUntilStopped() {
         try {
             while (!stopping) {
                 poll(20);
-                Question asked = question;
-                if (asked != null && (System.nanoTime() > asked.deadline() || allHave(asked.events()))) {
-                    question = null;
-                    asked.answer().complete(latencyLine());
-                }
+                answerIfDue();
             }
         } catch (IOException | RuntimeException e) { // the parent reads the end of this process's output and fails
             e.printStackTrace();
@@ -99,10 +70,8 @@ final class SseLoad implements AutoCloseable {
         }
     }
 
-    private record Question(int events, long deadline, CompletableFuture<String> answer) {
-    }
-
     /** Opens {@code count} streams, {@link #CONNECTING_AT_ONCE} at a time, until all answered or the time is up. */
+    @Override
     void openAll(int count, Duration atMost) throws IOException {
         long deadline = System.nanoTime() + atMost.toNanos();
         int started = 0;
@@ -120,18 +89,9 @@ final class SseLoad implements AutoCloseable {
         refuse("not answered in " + atMost.toSeconds() + " s", connecting);
     }
 
-    private boolean allHave(int events) {
-        return streams.stream().noneMatch(s -> s.open() && s.events < events);
-    }
-
-    /** The latencies gathered so far as one line, {@code latencies <ms> <ms> ...}, and forgets them. */
-    String latencyLine() {
-        StringBuilder line = new StringBuilder("latencies");
-        for (int i = 0; i < latencyCount; i++) {
-            line.append(' ').append(Math.round(latencies[i] * 100) / 100.0);
-        }
-        latencyCount = 0;
-        return line.toString();
+    @Override
+    boolean allHave(int events) {
+        return streams.stream().noneMatch(s -> s.open() && s.body.events() < events);
     }
 
     private void connect() throws IOException {
@@ -176,19 +136,6 @@ final class SseLoad implements AutoCloseable {
         selector.selectedKeys().clear();
     }
 
-    private void refuse(String reason, int times) {
-        if (times > 0) {
-            refusals.merge(reason, times, Integer::sum);
-        }
-    }
-
-    private void record(double millis) {
-        if (latencyCount == latencies.length) {
-            latencies = Arrays.copyOf(latencies, latencies.length * 2);
-        }
-        latencies[latencyCount++] = millis;
-    }
-
     @Override
     public void close() throws IOException {
         for (Stream stream : streams) {
@@ -207,7 +154,7 @@ final class SseLoad implements AutoCloseable {
         private int lineLength;
         private int status;
         private long chunkLeft;
-        private int events;
+        private final SseFrameTimer body = new SseFrameTimer();
         private boolean answered;
         private boolean closed;
 
@@ -245,7 +192,10 @@ final class SseLoad implements AutoCloseable {
         private void take(byte b, Instant at) {
             switch (part) {
                 case CHUNK_DATA, BODY -> {
-                    body(b, at);
+                    double latency = body.take(b, at);
+                    if (latency >= 0) {
+                        record(latency);
+                    }
                     if (part == Part.CHUNK_DATA && --chunkLeft == 0) {
                         part = Part.CHUNK_END;
                     }
@@ -304,57 +254,6 @@ final class SseLoad implements AutoCloseable {
             }
             chunkLeft = Long.parseLong(text.split(";")[0].trim(), 16);
             part = chunkLeft == 0 ? Part.ENDED : Part.CHUNK_DATA;
-        }
-
-        /** A byte of the SSE body: only {@code data:} lines with a timestamp matter here. */
-        private void body(byte b, Instant at) {
-            if (b != '\n') {
-                if (b != '\r') {
-                    append(b);
-                }
-                return;
-            }
-            if (startsWith("data:")) {
-                int from = indexOf(TIMESTAMP);
-                if (from >= 0) {
-                    events++;
-                    record(Duration.between(timestamp(from + TIMESTAMP.length), at).toNanos() / 1e6);
-                }
-            }
-            lineLength = 0;
-        }
-
-        private Instant timestamp(int from) {
-            int to = from;
-            while (to < lineLength && line[to] != '"') {
-                to++;
-            }
-            return Instant.parse(new String(line, from, to - from, StandardCharsets.US_ASCII));
-        }
-
-        private boolean startsWith(String prefix) {
-            if (lineLength < prefix.length()) {
-                return false;
-            }
-            for (int i = 0; i < prefix.length(); i++) {
-                if (line[i] != prefix.charAt(i)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private int indexOf(byte[] needle) {
-            outer:
-            for (int i = 0; i + needle.length <= lineLength; i++) {
-                for (int j = 0; j < needle.length; j++) {
-                    if (line[i + j] != needle[j]) {
-                        continue outer;
-                    }
-                }
-                return i;
-            }
-            return -1;
         }
 
         private void append(byte b) {

@@ -50,11 +50,17 @@ public final class ServiceProcess implements AutoCloseable {
      * until it answers on {@code healthPath}. Output goes to {@code log}, or to this console when null.
      */
     public static ServiceProcess start(Map<String, String> environment, int port, String healthPath, Path log) throws IOException {
+        return start(command(), environment, port, healthPath, log);
+    }
+
+    /** As {@link #start(Map, int, String, Path)}, with another command (see {@link #command(Path, List, Path)}). */
+    public static ServiceProcess start(List<String> command, Map<String, String> environment, int port, String healthPath, Path log)
+            throws IOException {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: package the service first (./mvnw package -DskipTests)");
         }
         int httpPort = port > 0 ? port : KafkaBroker.freePort();
-        ProcessBuilder builder = new ProcessBuilder(command());
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
@@ -76,9 +82,15 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** The command that starts the service, with the container image's JVM options. */
     public static List<String> command() {
-        List<String> command = new ArrayList<>(List.of(javaExecutable()));
+        return command(Path.of(System.getProperty("java.home")), List.of(), JAR);
+    }
+
+    /** The command that starts {@code jar} with the JDK at {@code javaHome}, the image's JVM options and then {@code options}. */
+    public static List<String> command(Path javaHome, List<String> options, Path jar) {
+        List<String> command = new ArrayList<>(List.of(javaHome.resolve("bin").resolve("java" + (File.separatorChar == '\\' ? ".exe" : "")).toString()));
         command.addAll(JVM_OPTIONS);
-        command.addAll(List.of("-jar", JAR.toString()));
+        command.addAll(options);
+        command.addAll(List.of("-jar", jar.toString()));
         return command;
     }
 
@@ -143,9 +155,5 @@ public final class ServiceProcess implements AutoCloseable {
         if (process.isAlive()) {
             kill();
         }
-    }
-
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java" + (File.separatorChar == '\\' ? ".exe" : "")).toString();
     }
 }
