@@ -4,7 +4,6 @@ import dev.tidings.account.Caller;
 import dev.tidings.account.CurrentCaller;
 import dev.tidings.account.Scope;
 import dev.tidings.event.TypeFilter;
-import dev.tidings.eventlog.LogEntry;
 import dev.tidings.paging.PageParameters;
 import dev.tidings.retention.LogFloor;
 import io.smallrye.mutiny.Multi;
@@ -26,8 +25,6 @@ import org.jboss.resteasy.reactive.ResponseHeader;
 @Path("/events/stream")
 @Tag(name = "Event stream")
 public class EventStreamResource {
-
-    private static final long RECONNECT_MILLIS = 3000;
 
     @Inject
     EventStream stream;
@@ -62,21 +59,7 @@ public class EventStreamResource {
         String key = who.key();
         // 429 or 503 before the live feed subscription is made: a refused stream must not leave a listener behind
         quota.acquire(key);
-        Multi<OutboundSseEvent> events = stream.open(scope, filter, lastEventId).map(entry -> frame(sse, entry));
-        Multi<OutboundSseEvent> keepalives = stream.heartbeats().map(tick -> sse.newEventBuilder().comment("keepalive").build());
-        OutboundSseEvent hello = sse.newEventBuilder().comment("connected").reconnectDelay(RECONNECT_MILLIS).build();
-        return Multi.createBy().concatenating().streams(
-                        Multi.createFrom().item(hello),
-                        Multi.createBy().merging().streams(events, keepalives))
-                .onTermination().invoke(() -> quota.release(key));
-    }
-
-    private static OutboundSseEvent frame(Sse sse, LogEntry entry) {
-        return sse.newEventBuilder()
-                .id(Long.toString(entry.sequence()))
-                .name(entry.eventType())
-                .data(String.class, entry.event())
-                .build();
+        return stream.open(sse, scope, filter, lastEventId, () -> quota.release(key));
     }
 
     private static Long lastEventId(String value) {

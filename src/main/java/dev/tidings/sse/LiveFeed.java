@@ -15,7 +15,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.smallrye.mutiny.subscription.BackPressureFailure;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -28,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * The one live feed of this instance: follows the event log by sequence (woken by the relay's
@@ -38,6 +38,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * it waits until every buffer is at most half full again; a client that has not made that room within
  * {@link #SLOW_CLIENT_PATIENCE} is disconnected as too slow (it reconnects with Last-Event-ID and loses
  * nothing). So bursts reach fast clients whole, and no client grows the heap.
+ *
+ * <p>A listener hands its client frames, not events, and the feed's heartbeat goes through the same buffer:
+ * every operator between the buffer and the client would cost each frame a context-propagation round
+ * (OpenTelemetry, MDC), which at thousands of streams is much of a broadcast's CPU.
  */
 @ApplicationScoped
 public class LiveFeed {
@@ -50,12 +54,11 @@ public class LiveFeed {
     private final PgNotifications notifications;
     private final EventsConfig config;
 
-    private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
+    private final Set<Listener<?>> listeners = ConcurrentHashMap.newKeySet();
     private final Counter slowClients;
     /** Half a client buffer per read: a client that keeps up never overflows on one burst. */
     private final int page;
     private final BackgroundLoop loop = new BackgroundLoop("SSE live feed", this::readNew);
-    private final BroadcastProcessor<Long> heartbeats = BroadcastProcessor.create();
     private volatile long position = -1;
     private volatile boolean ending;
     private Cancellable heartbeatTicks;
@@ -70,18 +73,53 @@ public class LiveFeed {
                 .register(registry);
     }
 
+    /**
+     * How listeners' clients are written to: the frame of each event, and the heartbeat's keepalive. Listeners
+     * that share one get each event's frame built once: the feed hands an event to every listener in turn.
+     */
+    static final class Frames<T> {
+        private final Function<LogEntry, T> build;
+        private final T keepalive;
+        private volatile Built<T> last;
+
+        Frames(Function<LogEntry, T> build, T keepalive) {
+            this.build = build;
+            this.keepalive = keepalive;
+        }
+
+        T event(LogEntry entry) {
+            Built<T> built = last;
+            if (built == null || built.entry() != entry) {
+                built = new Built<>(entry, build.apply(entry));
+                last = built;
+            }
+            return built.frame();
+        }
+
+        T keepalive() {
+            return keepalive;
+        }
+
+        private record Built<T>(LogEntry entry, T frame) {
+        }
+    }
+
     /** A stream's subscription to the feed: buffers from the moment it is made. */
-    final class Listener {
+    final class Listener<T> {
         private final Scope scope;
         private final TypeFilter types;
+        private final Frames<T> frames;
+        private final Runnable onClose;
         /** Linked, not an array: an idle stream holds no empty slots (an array of 1024 is 4 KiB per stream). */
-        private final LinkedBlockingQueue<LogEntry> queue = new LinkedBlockingQueue<>(config.sse().clientBuffer());
-        private final UnicastProcessor<LogEntry> buffer = UnicastProcessor.create(queue, this::close);
+        private final LinkedBlockingQueue<T> queue = new LinkedBlockingQueue<>(config.sse().clientBuffer());
+        private final UnicastProcessor<T> buffer = UnicastProcessor.create(queue, this::close);
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        private Listener(Scope scope, TypeFilter types) {
+        private Listener(Scope scope, TypeFilter types, Frames<T> frames, Runnable onClose) {
             this.scope = scope;
             this.types = types;
+            this.frames = frames;
+            this.onClose = onClose;
         }
 
         private boolean crowded() {
@@ -95,30 +133,47 @@ public class LiveFeed {
             buffer.onError(new BackPressureFailure("The client does not keep up with the stream"));
         }
 
-        Multi<LogEntry> events() {
+        /** The frames, from the one given to {@link #listen} on; ends when the client goes, or the instance stops. */
+        Multi<T> frames() {
             return buffer;
         }
 
+        /** Leaves the feed (once): when the frames end, or the stream ends before taking them. */
         void close() {
             if (closed.compareAndSet(false, true)) {
                 listeners.remove(this);
+                onClose.run();
             }
         }
 
         private void offer(LogEntry entry) {
             if (!closed.get() && scope.includes(entry.account()) && types.matches(entry.eventType())) {
-                // Only this feed adds to the queue, so a full one stays full until onNext: the client is too slow
+                // Full means the client left a whole buffer unread (heartbeats only go into free room): it is too slow
                 if (queue.remainingCapacity() == 0) {
                     disconnectAsTooSlow();
                 } else {
-                    buffer.onNext(entry);
+                    buffer.onNext(frames.event(entry));
                 }
+            }
+        }
+
+        /** A keepalive, unless the buffer is full: then the client has frames to read anyway. */
+        private void heartbeat() {
+            if (!closed.get() && queue.remainingCapacity() > 0) {
+                buffer.onNext(frames.keepalive());
             }
         }
     }
 
-    Listener listen(Scope scope, TypeFilter types) {
-        Listener listener = new Listener(scope, types);
+    /**
+     * A listener whose frames start with {@code first} (when not null), then every event of {@code scope} that
+     * {@code types} takes and the heartbeats; {@code onClose} runs once when it leaves the feed.
+     */
+    <T> Listener<T> listen(Scope scope, TypeFilter types, Frames<T> frames, T first, Runnable onClose) {
+        Listener<T> listener = new Listener<>(scope, types, frames, onClose);
+        if (first != null) {
+            listener.buffer.onNext(first); // before the feed can offer it anything
+        }
         listeners.add(listener);
         if (ending) {
             listener.buffer.onComplete(); // shutting down: the client is to reconnect elsewhere
@@ -131,12 +186,7 @@ public class LiveFeed {
         loop.start(config.sse().pollInterval());
         Duration heartbeat = config.sse().heartbeatInterval();
         heartbeatTicks = Multi.createFrom().ticks().startingAfter(heartbeat).every(heartbeat).onOverflow().drop()
-                .subscribe().with(heartbeats::onNext);
-    }
-
-    /** One heartbeat for all streams of this instance; it completes when the instance shuts down. */
-    Multi<Long> heartbeats() {
-        return heartbeats.onOverflow().drop();
+                .subscribe().with(tick -> listeners.forEach(Listener::heartbeat));
     }
 
     /**
@@ -157,7 +207,6 @@ public class LiveFeed {
         if (heartbeatTicks != null) {
             heartbeatTicks.cancel();
         }
-        heartbeats.onComplete();
         listeners.forEach(listener -> listener.buffer.onComplete());
     }
 
