@@ -3,6 +3,7 @@ package dev.tidings.eventlog;
 import dev.tidings.account.CurrentCaller;
 import dev.tidings.account.Scope;
 import dev.tidings.event.EventEnvelope;
+import dev.tidings.outbox.Uninterrupted;
 import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
 import dev.tidings.problem.ResourceNotFound;
@@ -45,7 +46,7 @@ public class EventLogResource {
             + "type or data that fails the schema; a deprecated version is accepted with a Deprecation header (RFC 9745).")
     @APIResponse(responseCode = "202", content = @Content(schema = @Schema(implementation = EventEnvelope.class)))
     public Uni<RestResponse<EventEnvelope>> publish(@NotNull EventPublishing.PublishEvent request) {
-        return publishing.publish(caller.get().owner(), request).map(published -> {
+        return Uninterrupted.of(publishing.publish(caller.get().owner(), request)).map(published -> {
             RestResponse.ResponseBuilder<EventEnvelope> response = RestResponse.ResponseBuilder
                     .<EventEnvelope>create(RestResponse.Status.ACCEPTED).entity(published.envelope());
             published.deprecatedAt().ifPresent(at -> response.header("Deprecation", "@" + at.getEpochSecond()));
