@@ -146,7 +146,8 @@ public class LiveFeed {
             }
         }
 
-        private void offer(LogEntry entry) {
+        // Synchronized with heartbeat(): each checks the room before it pushes, and a push into a full buffer fails the stream
+        private synchronized void offer(LogEntry entry) {
             if (!closed.get() && scope.includes(entry.account()) && types.matches(entry.eventType())) {
                 // Full means the client left a whole buffer unread (heartbeats only go into free room): it is too slow
                 if (queue.remainingCapacity() == 0) {
@@ -158,7 +159,7 @@ public class LiveFeed {
         }
 
         /** A keepalive, unless the buffer is full: then the client has frames to read anyway. */
-        private void heartbeat() {
+        private synchronized void heartbeat() {
             if (!closed.get() && queue.remainingCapacity() > 0) {
                 buffer.onNext(frames.keepalive());
             }
