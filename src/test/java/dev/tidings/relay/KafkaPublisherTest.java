@@ -10,144 +10,185 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
-import org.eclipse.microprofile.reactive.messaging.Message;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** How the publisher reads Kafka's answers for one batch and traces its records, with an emitter that answers as told. */
+/**
+ * How the publisher reads Kafka's answers for one batch and traces its records, with Kafka's own test producer
+ * answering each record as told.
+ */
 class KafkaPublisherTest {
 
     private static final Duration PUBLISH_TIMEOUT = Duration.ofMillis(300);
-    private final List<String> sentTopics = new CopyOnWriteArrayList<>();
-    private final List<Message<String>> sent = new CopyOnWriteArrayList<>();
+    private final MockProducer<String, String> producer = new MockProducer<>(false, null, new StringSerializer(), new StringSerializer());
     private final InMemorySpanExporter spans = InMemorySpanExporter.create();
     private final Tracer tracer = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build().get("test");
+    private final KafkaPublisher publisher = new KafkaPublisher(
+            work -> Uni.createFrom().item(() -> {
+                work.accept(producer);
+                return null;
+            }), "events.", PUBLISH_TIMEOUT, tracer);
 
     @Test
     void aBatchGivesUpWithinThePublishTimeoutWhenKafkaNeverAnswers() {
-        KafkaPublisher publisher = publisher(message -> Uni.createFrom().nothing());
         Instant start = Instant.now();
         assertThatThrownBy(() -> publisher.publish(List.of(event("order.created"), event("order.paid")))
                 .await().atMost(Duration.ofSeconds(5)))
                 .isInstanceOf(PublishTimeout.class);
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(3));
+        assertThat(producer.history()).hasSize(2);
     }
 
     @Test
-    void aRecordKafkaRefusesForGoodIsNamedWhileTheOthersAreAcknowledged() {
+    void aRecordKafkaRefusesForGoodIsNamedWhileTheOthersAreAcknowledged() throws Exception {
         PendingEvent tooLarge = event("order.created");
-        KafkaPublisher publisher = publisher(message -> message.getPayload().equals(tooLarge.envelope())
-                ? Uni.createFrom().failure(new RecordTooLargeException("The message is 2000000 bytes"))
-                : Uni.createFrom().voidItem());
 
-        List<Refused> refused = publisher.publish(List.of(event("order.created"), tooLarge, event("order.shipped")))
-                .await().atMost(Duration.ofSeconds(5));
+        List<Refused> refused = publishAnswering(List.of(event("order.created"), tooLarge, event("order.shipped")),
+                record -> record.value().equals(tooLarge.envelope()) ? new RecordTooLargeException("The message is 2000000 bytes") : null);
 
         assertThat(refused).extracting(Refused::event).containsExactly(tooLarge);
         assertThat(refused.get(0).reason()).startsWith("RecordTooLargeException");
-        assertThat(sentTopics).hasSize(3);
+        assertThat(producer.history()).hasSize(3);
+    }
+
+    @Test
+    void aBatchWaitsForEveryAnswer() {
+        CompletableFuture<List<Refused>> result = publisher.publish(List.of(event("order.created"), event("order.paid")))
+                .subscribeAsCompletionStage();
+        producer.completeNext();
+        assertThat(result).isNotDone();
+        producer.completeNext();
+        assertThat(result).succeedsWithin(Duration.ofSeconds(5)).asList().isEmpty();
     }
 
     @Test
     void aFailureThatMayPassFailsTheWholeBatch() {
-        KafkaPublisher publisher = publisher(message -> Uni.createFrom().failure(new NotLeaderOrFollowerException("moving")));
-        assertThatThrownBy(() -> publisher.publish(List.of(event("order.created"))).await().atMost(Duration.ofSeconds(5)))
+        assertThatThrownBy(() -> publishAnswering(List.of(event("order.created")), record -> new NotLeaderOrFollowerException("moving")))
                 .isInstanceOf(NotLeaderOrFollowerException.class);
     }
 
     @Test
-    void anEventWhoseTopicKafkaCannotAcceptIsRefusedWithoutBeingSent() {
-        PendingEvent invalid = event("x".repeat(243) + ".happened");
-        KafkaPublisher publisher = publisher(message -> Uni.createFrom().voidItem());
-
-        List<Refused> refused = publisher.publish(List.of(event("order.created"), invalid)).await().atMost(Duration.ofSeconds(5));
-
-        assertThat(refused).extracting(Refused::event).containsExactly(invalid);
-        assertThat(refused.get(0).reason()).contains("invalid topic name");
-        assertThat(sentTopics).containsExactly("events.order");
+    void aSendTheProducerCannotTakeFailsTheWholeBatch() {
+        producer.close();
+        assertThatThrownBy(() -> publisher.publish(List.of(event("order.created"))).await().atMost(Duration.ofSeconds(5)))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
-    void aRecordCarriesTheContextOfItsPublishSpanInTheEventsTrace() {
+    void anEventWhoseTopicKafkaCannotAcceptIsRefusedWithoutBeingSent() throws Exception {
+        PendingEvent invalid = event("x".repeat(243) + ".happened");
+
+        List<Refused> refused = publishAnswering(List.of(event("order.created"), invalid), record -> null);
+
+        assertThat(refused).extracting(Refused::event).containsExactly(invalid);
+        assertThat(refused.get(0).reason()).contains("invalid topic name");
+        assertThat(producer.history()).extracting(ProducerRecord::topic).containsExactly("events.order");
+    }
+
+    @Test
+    void aRecordCarriesTheContextOfItsPublishSpanInTheEventsTrace() throws Exception {
         String requestTraceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
         PendingEvent traced = withTrace(event("order.created"), new TraceContext(requestTraceparent, "vendor=1"));
-        KafkaPublisher publisher = publisher(message -> Uni.createFrom().voidItem());
 
-        publisher.publish(List.of(traced)).await().atMost(Duration.ofSeconds(5));
+        publishAnswering(List.of(traced), record -> null);
 
         SpanData span = spans.getFinishedSpanItems().get(0);
         assertThat(span.getName()).isEqualTo("publish events.order");
         assertThat(span.getTraceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
         assertThat(span.getParentSpanId()).isEqualTo("b7ad6b7169203331");
-        assertThat(header(sent.get(0), "ce_traceparent")).isEqualTo("00-" + span.getTraceId() + "-" + span.getSpanId() + "-01");
-        assertThat(header(sent.get(0), "ce_tracestate")).isEqualTo("vendor=1");
+        ProducerRecord<String, String> sent = producer.history().get(0);
+        assertThat(header(sent, "ce_traceparent")).isEqualTo("00-" + span.getTraceId() + "-" + span.getSpanId() + "-01");
+        assertThat(header(sent, "ce_tracestate")).isEqualTo("vendor=1");
     }
 
     @Test
-    void anEventWrittenOutsideATraceIsPublishedInANewOne() {
-        KafkaPublisher publisher = publisher(message -> Uni.createFrom().voidItem());
+    void aRecordCarriesTheEnvelopeKeyedBySubjectWithCloudEventsHeaders() throws Exception {
+        PendingEvent event = event("order.created");
 
-        publisher.publish(List.of(event("order.created"))).await().atMost(Duration.ofSeconds(5));
+        publishAnswering(List.of(event), record -> null);
+
+        ProducerRecord<String, String> sent = producer.history().get(0);
+        assertThat(sent.key()).isEqualTo(event.subject());
+        assertThat(sent.value()).isEqualTo(event.envelope());
+        assertThat(header(sent, "ce_specversion")).isEqualTo("1.0");
+        assertThat(header(sent, "ce_id")).isEqualTo(event.eventId());
+        assertThat(header(sent, "ce_type")).isEqualTo("order.created");
+        assertThat(header(sent, "ce_source")).isEqualTo("tidings");
+        assertThat(header(sent, "ce_time")).isEqualTo(event.timestamp());
+        assertThat(header(sent, "ce_subject")).isEqualTo(event.subject());
+        assertThat(header(sent, "content-type")).isEqualTo("application/json");
+    }
+
+    @Test
+    void anEventWrittenOutsideATraceIsPublishedInANewOne() throws Exception {
+        publishAnswering(List.of(event("order.created")), record -> null);
 
         SpanData span = spans.getFinishedSpanItems().get(0);
         assertThat(span.getParentSpanContext().isValid()).isFalse();
-        assertThat(header(sent.get(0), "ce_traceparent")).isEqualTo("00-" + span.getTraceId() + "-" + span.getSpanId() + "-01");
-        assertThat(sent.get(0).getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow().getHeaders().lastHeader("ce_tracestate")).isNull();
+        ProducerRecord<String, String> sent = producer.history().get(0);
+        assertThat(header(sent, "ce_traceparent")).isEqualTo("00-" + span.getTraceId() + "-" + span.getSpanId() + "-01");
+        assertThat(sent.headers().lastHeader("ce_tracestate")).isNull();
     }
 
     @Test
-    void aPublishSpanThatKafkaRefusedEndsAsAnError() {
-        KafkaPublisher publisher = publisher(message -> Uni.createFrom().failure(new RecordTooLargeException("too large")));
-
-        publisher.publish(List.of(event("order.created"))).await().atMost(Duration.ofSeconds(5));
+    void aPublishSpanThatKafkaRefusedEndsAsAnError() throws Exception {
+        publishAnswering(List.of(event("order.created")), record -> new RecordTooLargeException("too large"));
 
         assertThat(spans.getFinishedSpanItems()).singleElement()
                 .satisfies(span -> assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR));
     }
 
-    private static String header(Message<String> message, String name) {
-        Header header = message.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow().getHeaders().lastHeader(name);
+    @Test
+    void nothingIsSentUntilTheBatchIsSubscribedTo() {
+        publisher.publish(List.of(event("order.created")));
+        assertThat(producer.history()).isEmpty();
+    }
+
+    /** Publishes, then answers each record sent, in order: acknowledged where {@code answer} gives null, else failed with it. */
+    private List<Refused> publishAnswering(List<PendingEvent> events, Function<ProducerRecord<String, String>, RuntimeException> answer)
+            throws Exception {
+        CompletableFuture<List<Refused>> result = publisher.publish(events).subscribeAsCompletionStage();
+        for (ProducerRecord<String, String> record : producer.history()) {
+            RuntimeException failure = answer.apply(record);
+            if (failure == null) {
+                producer.completeNext();
+            } else {
+                producer.errorNext(failure);
+            }
+        }
+        try {
+            return result.get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException failed) {
+            throw (Exception) failed.getCause();
+        }
+    }
+
+    private static String header(ProducerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static PendingEvent withTrace(PendingEvent event, TraceContext trace) {
         return new PendingEvent(event.id(), event.eventId(), event.eventType(), event.subject(), event.occurredAt(), event.timestamp(),
                 event.source(), event.envelope(), event.account(), trace);
-    }
-
-    private KafkaPublisher publisher(Function<Message<String>, Uni<Void>> answer) {
-        @SuppressWarnings("unchecked")
-        MutinyEmitter<String> emitter = (MutinyEmitter<String>) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[]{MutinyEmitter.class}, (proxy, method, args) -> {
-                    if (!method.getName().equals("sendMessage")) {
-                        throw new UnsupportedOperationException(method.getName());
-                    }
-                    @SuppressWarnings("unchecked")
-                    Message<String> message = (Message<String>) args[0];
-                    // Like the real emitter: nothing is sent until the Uni is subscribed to.
-                    return Uni.createFrom().deferred(() -> {
-                        sentTopics.add(message.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow().getTopic());
-                        sent.add(message);
-                        return answer.apply(message);
-                    });
-                });
-        return new KafkaPublisher(emitter, "events.", PUBLISH_TIMEOUT, tracer);
     }
 
     private static PendingEvent event(String type) {
