@@ -212,6 +212,14 @@ public interface EventsConfig {
         @Positive
         int streamsPerInstance();
 
+        /**
+         * Requests one instance lets wait for a database connection; more are answered 503 with Retry-After,
+         * so that a burst (or clients that give up and come back) cannot queue work without bound.
+         */
+        @WithDefault("1000")
+        @Positive
+        int databaseWaitQueue();
+
         /** A page of a list stops before its items add up to more than this (the first item always fits). */
         @WithDefault("1048576")
         @Positive

@@ -103,6 +103,11 @@ public class ProblemMappers {
             return Response.fromResponse(Problem.of(503, "The database is unavailable for a moment; try again.").toResponse())
                     .header(HttpHeaders.RETRY_AFTER, DatabaseUnavailable.RETRY_AFTER.toSeconds()).build();
         }
+        if (DatabaseBusy.isCause(e)) {
+            LOG.debugf("Answered 503, the database pool is full: %s", e.toString());
+            return Response.fromResponse(Problem.of(503, "This instance is busy; try again.").toResponse())
+                    .header(HttpHeaders.RETRY_AFTER, DatabaseBusy.RETRY_AFTER.toSeconds()).build();
+        }
         LOG.error("Unexpected failure", e);
         return Problem.of(500, "The service could not handle the request.").toResponse();
     }
