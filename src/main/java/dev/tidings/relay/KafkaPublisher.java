@@ -12,6 +12,7 @@ import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.Producer;
@@ -60,6 +61,7 @@ public class KafkaPublisher {
     private final Duration publishTimeout;
     private final Tracer tracer;
 
+    // The emitter is never sent through: injecting it declares the channel, for which the connector makes the producer
     @Inject
     public KafkaPublisher(@Channel(CHANNEL) MutinyEmitter<String> channel, KafkaClientService clients,
                           EventsConfig config, Tracer tracer) {
@@ -107,8 +109,11 @@ public class KafkaPublisher {
                             outgoing.add(new Outgoing(index, record(event, topic, span), span));
                         }
                     }
-                    return sendingThread.run(producer -> outgoing.forEach(record -> send(producer, record, answers)))
+                    Uni<List<Refused>> answered = sendingThread.run(producer -> outgoing.forEach(record -> send(producer, record, answers)))
                             .chain(() -> Uni.createFrom().completionStage(answers.all));
+                    // the caller goes on where it was (the relay: its transaction's event loop), not on Kafka's I/O thread
+                    io.vertx.core.Context caller = Vertx.currentContext();
+                    return caller == null ? answered : answered.emitOn(command -> caller.runOnContext(ignored -> command.run()));
                 })
                 .ifNoItem().after(publishTimeout).failWith(() -> new PublishTimeout(events.size(), publishTimeout));
     }
@@ -216,7 +221,7 @@ public class KafkaPublisher {
     record Refused(PendingEvent event, String reason) {
     }
 
-    /** Kafka did not answer all records of a batch in time; the batch is given up and tried again. */
+    /** Kafka did not answer every record of a batch in time; the batch is given up and tried again. */
     static final class PublishTimeout extends RuntimeException {
         PublishTimeout(int records, Duration timeout) {
             super("Kafka did not answer all " + records + " records of the batch within " + timeout);
