@@ -36,9 +36,10 @@ import static org.awaitility.Awaitility.await;
 class DatabaseWaitQueueTest {
 
     private static final int POOL = 2;
-    private static final int WAIT_QUEUE = 3;
+    /** Room for the background work's waiters (at most one per loop, fewer than this) and a few orders. */
+    private static final int WAIT_QUEUE = 10;
     /** Without a bound on the wait queue, this many requests would all wait. */
-    private static final int ENOUGH = 20;
+    private static final int ENOUGH = 40;
 
     public static class SmallPool extends ConfigOverrideProfile {
         public SmallPool() {
