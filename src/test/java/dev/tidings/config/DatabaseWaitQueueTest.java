@@ -1,5 +1,6 @@
 package dev.tidings.config;
 
+import dev.tidings.support.Accounts;
 import dev.tidings.support.Api;
 import dev.tidings.support.ConfigOverrideProfile;
 import dev.tidings.support.Database;
@@ -29,7 +30,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * CONTRACT §14, memory without bound: requests waiting for a database connection are bounded per instance
  * ({@code events.limits.database-wait-queue}); one beyond the bound is answered 503 with Retry-After at once
- * and writes nothing, while those waiting complete once connections come free.
+ * and writes nothing (so is a request whose key must be looked up first), while those waiting complete
+ * once connections come free.
  */
 @QuarkusTest
 @TestProfile(DatabaseWaitQueueTest.SmallPool.class)
@@ -56,9 +58,11 @@ class DatabaseWaitQueueTest {
     @Test
     void aRequestBeyondTheWaitQueueIsTurnedAwayAndTheWaitingOnesComplete() throws Exception {
         String customer = "crowd-" + UUID.randomUUID();
+        String freshKey = Accounts.create("crowd").key(); // never used yet: authenticating it needs the database
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
         HttpResponse<String> turnedAway = null;
         long heldWhenTurnedAway;
+        HttpResponse<String> keyTurnedAway = null;
         try (Connection locker = Database.connect()) {
             locker.setAutoCommit(false);
             // Every transaction that reaches the outbox (an order's, the relay's) waits behind this lock, holding its connection
@@ -75,6 +79,12 @@ class DatabaseWaitQueueTest {
                 }
             }
             heldWhenTurnedAway = answers.stream().filter(answer -> !answer.isDone()).count();
+            // the wait queue is still full (nothing leaves it while the lock is held): so is the key's look-up
+            if (turnedAway != null) {
+                keyTurnedAway = client.send(HttpRequest.newBuilder(URI.create(service.toString()).resolve("/orders"))
+                        .header("Authorization", "Bearer " + freshKey).timeout(Duration.ofSeconds(30)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+            }
             locker.rollback();
         }
         assertThat(turnedAway).as("an order beyond the pool and its wait queue is answered at once").isNotNull();
@@ -82,6 +92,11 @@ class DatabaseWaitQueueTest {
         assertThat(turnedAway.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(turnedAway.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(turnedAway.body()).contains("\"status\":503");
+        // authentication, before any resource, answers the same way
+        assertThat(keyTurnedAway.statusCode()).isEqualTo(503);
+        assertThat(keyTurnedAway.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(keyTurnedAway.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(keyTurnedAway.body()).contains("\"status\":503");
         // the relay and other background work may take places of the pool and the queue too, never more than there are
         assertThat(heldWhenTurnedAway).isBetween(1L, (long) POOL + WAIT_QUEUE);
         List<HttpResponse<String>> responses = new ArrayList<>();
