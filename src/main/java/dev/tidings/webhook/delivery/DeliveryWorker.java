@@ -3,6 +3,7 @@ package dev.tidings.webhook.delivery;
 import dev.tidings.background.BackgroundLoop;
 import dev.tidings.config.EventsConfig;
 import dev.tidings.schema.Deprecations;
+import dev.tidings.secrets.SecretCipher;
 import dev.tidings.tracing.TraceContext;
 import dev.tidings.webhook.DeliveryStatus;
 import dev.tidings.webhook.SubscriptionStatus;
@@ -13,6 +14,7 @@ import io.opentelemetry.api.trace.Span;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -29,12 +31,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 
 /**
  * Attempts due deliveries. Whenever it is woken (new deliveries, an attempt finished, the poll), it
  * claims as many due deliveries as it has free slots ({@code events.webhooks.concurrency}) and starts
- * their attempts; each finished attempt frees its slot and wakes it again.
+ * their attempts; each finished attempt frees its slot, and wakes it again if its claim may have left
+ * due deliveries behind.
  *
  * <p>A claim is a lease: it pushes {@code next_attempt_at} past the attempt's timeout and gives the row a
  * lease token. If this process dies mid-attempt, the delivery falls due again when the lease ends. Claims
@@ -68,6 +73,8 @@ public class DeliveryWorker {
      * Only subscriptions with due deliveries are looked at, so idle subscriptions (thousands, say) cost a claim nothing;
      * and of those only the $1 with room whose oldest due delivery is oldest are searched and locked: each gives
      * at least one delivery older than any of the others', so the answer is the same as searching them all.
+     * Answers each leased delivery with its subscription's room and what its attempt needs: target, event,
+     * trace context and sealed signing secrets (newest first); null url or envelope if either went meanwhile.
      */
     private static final String CLAIM = """
             with busy as (
@@ -88,26 +95,35 @@ public class DeliveryWorker {
               where least($4 - coalesce(busy.leased, 0), coalesce(s.rate_limit - coalesce(recent.sent, 0), $4)) > 0
               order by waiting.oldest, s.id limit $1),
             chosen as (
-              select due.id, due.next_attempt_at from open
+              select due.id, due.next_attempt_at, open.room from open
               cross join lateral (
                 select d.id, d.next_attempt_at from webhook_delivery d
                 where d.webhook_id = open.id and d.status = $3 and d.next_attempt_at <= now()
                 order by d.next_attempt_at, d.id
                 limit open.room
                 for update of d skip locked) due
-              order by due.next_attempt_at, due.id limit $1)
-            update webhook_delivery d set next_attempt_at = now() + make_interval(secs => $2), lease_token = gen_random_uuid()
-            from chosen where d.id = chosen.id returning d.id, d.lease_token""";
+              order by due.next_attempt_at, due.id limit $1),
+            claimed as (
+              update webhook_delivery d set next_attempt_at = now() + make_interval(secs => $2), lease_token = gen_random_uuid()
+              from chosen where d.id = chosen.id
+              returning d.id, d.lease_token, d.webhook_id, d.event_id, d.event_type, d.attempts, d.traceparent, d.tracestate, chosen.room),
+            secrets as (
+              select webhook_id, array_agg(sealed_secret order by created_at desc, id desc) as sealed_secrets,
+                array_agg(key_fingerprint order by created_at desc, id desc) as key_fingerprints
+              from webhook_secret
+              where webhook_id in (select webhook_id from claimed) and (expires_at is null or expires_at > now())
+              group by webhook_id)
+            select c.id, c.lease_token, c.webhook_id, c.room, c.event_id, c.event_type, o.version, c.attempts, s.url, s.rate_limit,
+              s.versions, o.envelope, coalesce(c.traceparent, o.traceparent) as traceparent,
+              case when c.traceparent is null then o.tracestate else c.tracestate end as tracestate,
+              k.sealed_secrets, k.key_fingerprints
+            from claimed c
+            left join webhook_subscription s on s.id = c.webhook_id
+            left join outbox o on o.event_id = c.event_id
+            left join secrets k on k.webhook_id = c.webhook_id""";
     private static final String FORGET_OLD_SENDS = "delete from webhook_send where sent_at < clock_timestamp() - interval '1 minute'";
-    /** $2 the subscription's active status. A delivery without a trace context of its own continues the event's. */
-    private static final String LOAD = """
-            select d.id, d.webhook_id, d.event_id, d.event_type, o.version, d.attempts, s.url, s.rate_limit, s.versions, o.envelope,
-              coalesce(d.traceparent, o.traceparent) as traceparent,
-              case when d.traceparent is null then o.tracestate else d.tracestate end as tracestate
-            from webhook_delivery d
-            join webhook_subscription s on s.id = d.webhook_id and s.status = $2
-            join outbox o on o.event_id = d.event_id
-            where d.id = any($1)""";
+    /** Sends older than a minute are forgotten at most this often (the rate window looks back just over a second). */
+    private static final Duration FORGET_EVERY = Duration.ofSeconds(10);
     private static final String RELEASE = """
             update webhook_delivery set next_attempt_at = now(), lease_token = null where id = any($1) and status = $2""";
 
@@ -126,6 +142,7 @@ public class DeliveryWorker {
     private final Duration timeout;
     private final Duration pollInterval;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicLong lastForgotten = new AtomicLong(System.nanoTime() - FORGET_EVERY.toNanos());
     private final BackgroundLoop loop = new BackgroundLoop("Webhook delivery", this::claimAndStart);
 
     public DeliveryWorker(Pool pool, WebhookRepository subscriptions, WebhookSender sender, DeliveryLedger ledger,
@@ -182,14 +199,24 @@ public class DeliveryWorker {
         return claim(free).invoke(claimed -> claimed.forEach(this::start)).replaceWithVoid();
     }
 
-    private void start(ClaimedDelivery delivery) {
-        inFlight.add(delivery.id());
-        attempt(delivery).subscribe().with(ignored -> finished(delivery), failure -> finished(delivery));
+    /**
+     * A claimed delivery to attempt; {@code wakeWhenDone} when its claim may have left due deliveries behind
+     * for want of room (see {@link #claim}).
+     */
+    private record Claimed(ClaimedDelivery delivery, boolean wakeWhenDone) {
     }
 
-    private void finished(ClaimedDelivery delivery) {
-        inFlight.remove(delivery.id());
-        loop.wake();
+    private void start(Claimed claimed) {
+        ClaimedDelivery delivery = claimed.delivery();
+        inFlight.add(delivery.id());
+        attempt(delivery).subscribe().with(ignored -> finished(claimed), failure -> finished(claimed));
+    }
+
+    private void finished(Claimed claimed) {
+        inFlight.remove(claimed.delivery().id());
+        if (claimed.wakeWhenDone()) {
+            loop.wake();
+        }
     }
 
     /** Sends and records one delivery, or holds it back when its subscription's rate limit has no room now. */
@@ -215,31 +242,61 @@ public class DeliveryWorker {
                 .chain(result -> recorder.record(delivery, result));
     }
 
-    private Uni<List<ClaimedDelivery>> claim(int free) {
+    /**
+     * Leases up to {@code free} due deliveries and loads what their attempts need, in one transaction. A
+     * finished attempt frees a slot, but a new claim only finds more if this one may have left some behind:
+     * when it filled every free slot, or took as many of a subscription's deliveries as that subscription
+     * had room for. Only those attempts wake the loop when they end; any other due delivery was taken, and
+     * new ones wake the loop themselves (the poll covers retries). A subscription can only be full if the
+     * claim that filled it took all its room, so the lease that frees room always wakes the loop.
+     */
+    private Uni<List<Claimed>> claim(int free) {
         Tuple arguments = Tuple.of(free, leaseSeconds, DeliveryStatus.PENDING.wireName(), perSubscription,
                 SubscriptionStatus.ACTIVE.wireName(), SendWindow.seconds(SendWindow.WINDOW));
         return pool.withTransaction(c -> c.query(TAKE_TURN).execute()
-                        .chain(() -> c.query(FORGET_OLD_SENDS).execute())
+                        .chain(() -> forgetOldSendsNow() ? c.query(FORGET_OLD_SENDS).execute().replaceWithVoid() : Uni.createFrom().voidItem())
                         .chain(() -> c.preparedQuery(CLAIM).execute(arguments)))
-                .chain(rows -> {
-                    Map<UUID, UUID> leases = new HashMap<>();
-                    rows.forEach(row -> leases.put(row.getUUID("id"), row.getUUID("lease_token")));
-                    return leases.isEmpty() ? Uni.createFrom().item(List.<ClaimedDelivery>of()) : load(leases);
+                .map(rows -> {
+                    List<Row> leased = new ArrayList<>(rows.size());
+                    rows.forEach(leased::add);
+                    Map<UUID, Long> taken = leased.stream().collect(Collectors.groupingBy(row -> row.getUUID("webhook_id"), Collectors.counting()));
+                    Map<UUID, List<String>> secrets = new HashMap<>();
+                    List<Claimed> claimed = new ArrayList<>(leased.size());
+                    for (Row row : leased) {
+                        if (row.getString("url") == null || row.getString("envelope") == null) {
+                            continue; // its subscription or event went while it was being claimed: the lease runs out
+                        }
+                        UUID webhookId = row.getUUID("webhook_id");
+                        boolean moreMayBeDue = leased.size() == free || taken.get(webhookId) >= row.getLong("room");
+                        claimed.add(new Claimed(delivery(row, secrets.computeIfAbsent(webhookId, id -> openSecrets(id, row))), moreMayBeDue));
+                    }
+                    return claimed;
                 });
     }
 
-    private Uni<List<ClaimedDelivery>> load(Map<UUID, UUID> leases) {
-        return pool.preparedQuery(LOAD).execute(Tuple.of(leases.keySet().toArray(UUID[]::new), SubscriptionStatus.ACTIVE.wireName()))
-                .chain(rows -> {
-                    List<Row> loaded = new ArrayList<>();
-                    rows.forEach(loaded::add);
-                    List<UUID> webhookIds = loaded.stream().map(row -> row.getUUID("webhook_id")).distinct().toList();
-                    return subscriptions.signingSecrets(webhookIds).map(secrets -> loaded.stream().map(row -> new ClaimedDelivery(
-                            row.getUUID("id"), leases.get(row.getUUID("id")), row.getUUID("webhook_id"), row.getUUID("event_id"),
-                            row.getString("event_type"), row.getInteger("version"), row.getInteger("attempts"), row.getString("url"),
-                            row.getInteger("rate_limit"), WebhookSubscription.versions(row.getJsonObject("versions")), row.getString("envelope"),
-                            secrets.getOrDefault(row.getUUID("webhook_id"), List.of()),
-                            TraceContext.parse(row.getString("traceparent"), row.getString("tracestate")))).toList());
-                });
+    private boolean forgetOldSendsNow() {
+        long now = System.nanoTime();
+        long last = lastForgotten.get();
+        return now - last >= FORGET_EVERY.toNanos() && lastForgotten.compareAndSet(last, now);
+    }
+
+    private List<String> openSecrets(UUID webhookId, Row row) {
+        Buffer[] sealed = row.getDelegate().getArrayOfBuffers("sealed_secrets");
+        String[] fingerprints = row.getArrayOfStrings("key_fingerprints");
+        if (sealed == null) {
+            return List.of();
+        }
+        List<SecretCipher.Sealed> secrets = new ArrayList<>(sealed.length);
+        for (int i = 0; i < sealed.length; i++) {
+            secrets.add(new SecretCipher.Sealed(sealed[i].getBytes(), fingerprints[i]));
+        }
+        return subscriptions.openSecrets(webhookId, secrets);
+    }
+
+    private static ClaimedDelivery delivery(Row row, List<String> secrets) {
+        return new ClaimedDelivery(row.getUUID("id"), row.getUUID("lease_token"), row.getUUID("webhook_id"), row.getUUID("event_id"),
+                row.getString("event_type"), row.getInteger("version"), row.getInteger("attempts"), row.getString("url"),
+                row.getInteger("rate_limit"), WebhookSubscription.versions(row.getJsonObject("versions")), row.getString("envelope"),
+                secrets, TraceContext.parse(row.getString("traceparent"), row.getString("tracestate")));
     }
 }

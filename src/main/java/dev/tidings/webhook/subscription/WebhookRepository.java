@@ -148,15 +148,26 @@ public class WebhookRepository {
                     Map<UUID, List<String>> secrets = new HashMap<>();
                     rows.forEach(row -> {
                         UUID webhookId = row.getUUID("webhook_id");
-                        try {
-                            String secret = cipher.open(webhookId, sealed(row));
-                            secrets.computeIfAbsent(webhookId, k -> new ArrayList<>()).add(secret);
-                        } catch (SecretCipher.Unreadable unreadable) {
-                            LOG.warn(unreadable.getMessage());
-                        }
+                        open(webhookId, sealed(row), secrets.computeIfAbsent(webhookId, k -> new ArrayList<>()));
                     });
                     return secrets;
                 });
+    }
+
+    /** A subscription's signing secrets, in the order of their sealed forms. */
+    public List<String> openSecrets(UUID webhookId, List<SecretCipher.Sealed> sealed) {
+        List<String> secrets = new ArrayList<>(sealed.size());
+        sealed.forEach(each -> open(webhookId, each, secrets));
+        return secrets;
+    }
+
+    /** Adds the opened secret, or warns (without any part of it) when it cannot be opened. */
+    private void open(UUID webhookId, SecretCipher.Sealed sealed, List<String> secrets) {
+        try {
+            secrets.add(cipher.open(webhookId, sealed));
+        } catch (SecretCipher.Unreadable unreadable) {
+            LOG.warn(unreadable.getMessage());
+        }
     }
 
     /** The sealed secret of a {@code webhook_secret} row. */
