@@ -77,28 +77,33 @@ public class DeliveryLedger {
               join unnest($1::uuid[], $2::uuid[]) as b(id, lease_token) on b.id = d.id and b.lease_token = d.lease_token
               where d.status in ($3, $4))""";
     /**
-     * $1 deliveries, $2 lease tokens, $3 response statuses, $4 succeeded, $5 pending, $6 dead: {@link #SUCCEEDED}
-     * for many at once, locking the deliveries in id order; answers those whose lease was still their attempt's.
+     * {@link #SUCCEEDED}, the dead letter's removal and the attempt's log entry for many successes at once, locking
+     * the deliveries in id order; answers those whose lease was still their attempt's, with their attempt count.
+     * $1 deliveries, $2 lease tokens, $3 response statuses, $4 attempt ids, $5 subscriptions, $6 events, $7 event
+     * types, $8 durations, $9 attempt times; $10 succeeded, $11 pending, $12 dead, $13 the attempt's succeeded.
      */
     private static final String ALL_SUCCEEDED = """
             with batch as (
-              select * from unnest($1::uuid[], $2::uuid[], $3::int[]) as b(id, lease_token, response_status)),
+              select * from unnest($1::uuid[], $2::uuid[], $3::int[], $4::uuid[], $5::uuid[], $6::uuid[], $7::varchar[], $8::int[],
+                                   $9::timestamptz[])
+                as b(id, lease_token, response_status, attempt_id, webhook_id, event_id, event_type, duration_ms, attempted_at)),
             leased as materialized (
               select d.id from webhook_delivery d join batch b on b.id = d.id and b.lease_token = d.lease_token
-              where d.status in ($5, $6) order by d.id for update of d)
-            update webhook_delivery d set status = $4, attempts = d.attempts + 1, next_attempt_at = null,
-              last_response_status = b.response_status, last_error = null, lease_token = null
-            from batch b
-            where b.id = d.id and b.lease_token = d.lease_token and d.status in ($5, $6) and d.id in (select id from leased)
-            returning d.id, d.attempts""";
-    private static final String REMOVE_DEAD_LETTERS = "delete from dead_letter where id = any($1)";
-    /** $10 succeeded: {@link #INSERT_ATTEMPT} for many successful attempts at once. */
-    private static final String INSERT_SUCCESSFUL_ATTEMPTS = """
-            insert into webhook_attempt (id, webhook_id, delivery_id, event_id, event_type, attempt, status,
-              response_status, duration_ms, error, attempted_at, next_attempt_at)
-            select id, webhook_id, delivery_id, event_id, event_type, attempt, $10, response_status, duration_ms, null, attempted_at, null
-            from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::varchar[], $6::int[], $7::int[], $8::int[], $9::timestamptz[])
-              as a(id, webhook_id, delivery_id, event_id, event_type, attempt, response_status, duration_ms, attempted_at)""";
+              where d.status in ($11, $12) order by d.id for update of d),
+            succeeded as (
+              update webhook_delivery d set status = $10, attempts = d.attempts + 1, next_attempt_at = null,
+                last_response_status = b.response_status, last_error = null, lease_token = null
+              from batch b
+              where b.id = d.id and b.lease_token = d.lease_token and d.status in ($11, $12) and d.id in (select id from leased)
+              returning d.id, d.attempts),
+            unparked as (delete from dead_letter where id in (select id from succeeded)),
+            logged as (
+              insert into webhook_attempt (id, webhook_id, delivery_id, event_id, event_type, attempt, status,
+                response_status, duration_ms, error, attempted_at, next_attempt_at)
+              select b.attempt_id, b.webhook_id, b.id, b.event_id, b.event_type, s.attempts, $13, b.response_status, b.duration_ms,
+                null, b.attempted_at, null
+              from succeeded s join batch b on b.id = s.id)
+            select id, attempts from succeeded""";
     /** $4 pending, $5 dead, $6 lease token: answers the status, so a delivery parked while in flight is told apart. */
     private static final String FAILED = """
             update webhook_delivery set attempts = attempts + 1, last_response_status = $2, last_error = $3, lease_token = null
@@ -151,10 +156,7 @@ public class DeliveryLedger {
      * streak on its own.
      */
     Uni<Void> recordSuccesses(List<Success> successes) {
-        return pool.withTransaction(c -> lockAndResetStreaks(c, successes)
-                        .chain(() -> markSucceeded(c, successes))
-                        .call(attempts -> attempts.isEmpty() ? Uni.createFrom().voidItem()
-                                : removeDeadLetters(c, attempts).chain(() -> logSuccesses(c, successes, attempts))))
+        return pool.withTransaction(c -> lockAndResetStreaks(c, successes).chain(() -> markSucceeded(c, successes)))
                 .invoke(attempts -> successes.stream().map(success -> success.delivery().id()).filter(id -> !attempts.containsKey(id))
                         .forEach(id -> LOG.infof("Outcome of delivery %s not recorded: its lease ended before the attempt did", id)))
                 .replaceWithVoid();
@@ -168,36 +170,27 @@ public class DeliveryLedger {
                 .replaceWithVoid();
     }
 
-    /** The attempt count each delivery still leased to its attempt has now, by delivery. */
+    /** Ends, unparks and logs the deliveries still leased to their attempts; answers their attempt counts, by delivery. */
     private static Uni<Map<UUID, Integer>> markSucceeded(SqlConnection c, List<Success> successes) {
-        return c.preparedQuery(ALL_SUCCEEDED).execute(Tuple.of(ids(successes), leaseTokens(successes), responseStatuses(successes),
-                        DeliveryStatus.SUCCEEDED.wireName(), DeliveryStatus.PENDING.wireName(), DeliveryStatus.DEAD.wireName()))
+        return c.preparedQuery(ALL_SUCCEEDED).execute(Tuple.tuple()
+                        .addValue(ids(successes))
+                        .addValue(leaseTokens(successes))
+                        .addValue(column(successes, success -> success.result().responseStatus(), Integer[]::new))
+                        .addValue(column(successes, success -> TimeOrderedIds.next(), UUID[]::new))
+                        .addValue(column(successes, success -> success.delivery().webhookId(), UUID[]::new))
+                        .addValue(column(successes, success -> success.delivery().eventId(), UUID[]::new))
+                        .addValue(column(successes, success -> success.delivery().eventType(), String[]::new))
+                        .addValue(column(successes, success -> durationMs(success.result()), Integer[]::new))
+                        .addValue(column(successes, success -> success.result().attemptedAt().atOffset(ZoneOffset.UTC), OffsetDateTime[]::new))
+                        .addString(DeliveryStatus.SUCCEEDED.wireName())
+                        .addString(DeliveryStatus.PENDING.wireName())
+                        .addString(DeliveryStatus.DEAD.wireName())
+                        .addString(AttemptStatus.SUCCEEDED.wireName()))
                 .map(rows -> {
                     Map<UUID, Integer> attempts = new HashMap<>();
                     rows.forEach(row -> attempts.put(row.getUUID("id"), row.getInteger("attempts")));
                     return attempts;
                 });
-    }
-
-    private static Uni<Void> removeDeadLetters(SqlConnection c, Map<UUID, Integer> attempts) {
-        return c.preparedQuery(REMOVE_DEAD_LETTERS).execute(Tuple.of(attempts.keySet().toArray(UUID[]::new))).replaceWithVoid();
-    }
-
-    /** One attempt row for each recorded success, as {@link #logAttempt} writes it. */
-    private static Uni<Void> logSuccesses(SqlConnection c, List<Success> successes, Map<UUID, Integer> attempts) {
-        List<Success> recorded = successes.stream().filter(success -> attempts.containsKey(success.delivery().id())).toList();
-        return c.preparedQuery(INSERT_SUCCESSFUL_ATTEMPTS).execute(Tuple.tuple()
-                        .addValue(column(recorded, success -> TimeOrderedIds.next(), UUID[]::new))
-                        .addValue(column(recorded, success -> success.delivery().webhookId(), UUID[]::new))
-                        .addValue(ids(recorded))
-                        .addValue(column(recorded, success -> success.delivery().eventId(), UUID[]::new))
-                        .addValue(column(recorded, success -> success.delivery().eventType(), String[]::new))
-                        .addValue(column(recorded, success -> attempts.get(success.delivery().id()), Integer[]::new))
-                        .addValue(responseStatuses(recorded))
-                        .addValue(column(recorded, success -> durationMs(success.result()), Integer[]::new))
-                        .addValue(column(recorded, success -> success.result().attemptedAt().atOffset(ZoneOffset.UTC), OffsetDateTime[]::new))
-                        .addString(AttemptStatus.SUCCEEDED.wireName()))
-                .replaceWithVoid();
     }
 
     private static UUID[] ids(List<Success> successes) {
@@ -206,10 +199,6 @@ public class DeliveryLedger {
 
     private static UUID[] leaseTokens(List<Success> successes) {
         return column(successes, success -> success.delivery().leaseToken(), UUID[]::new);
-    }
-
-    private static Integer[] responseStatuses(List<Success> successes) {
-        return column(successes, success -> success.result().responseStatus(), Integer[]::new);
     }
 
     /** One value of each success, as an array parameter of the statements above. */
