@@ -65,10 +65,14 @@ public class OutboxRelay {
     private static final String LOCK_CURSOR = """
             select last_sequence, set_config('idle_in_transaction_session_timeout', $1, true)
             from relay_cursor where id = 1 for update skip locked""";
-    /** $2: the last id claimed before in this transaction (its own locks are not skipped, so it must look past them). */
+    /**
+     * $2: the last id claimed before in this transaction (those rows are still unnumbered). The rows are not
+     * locked: holding the cursor row already makes this the only relay claiming, and nothing else changes or
+     * removes a row before it is numbered (a row lock is a heap write and a WAL record per event).
+     */
     private static final String CLAIM = """
             select id, event_id, event_type, subject, source, occurred_at, envelope, account_id, traceparent, tracestate from outbox
-            where sequence is null and id > $2 order by id limit $1 for update skip locked""";
+            where sequence is null and id > $2 order by id limit $1""";
     /**
      * $1 the acknowledged ids in order, numbered after $2; $3 the new last sequence, which the cursor keeps and
      * the notification (sent on commit) tells: one round trip.
