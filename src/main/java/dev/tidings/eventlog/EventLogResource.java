@@ -3,7 +3,7 @@ package dev.tidings.eventlog;
 import dev.tidings.account.CurrentCaller;
 import dev.tidings.account.Scope;
 import dev.tidings.event.EventEnvelope;
-import dev.tidings.outbox.Uninterrupted;
+import dev.tidings.outbox.EventWrites;
 import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
 import dev.tidings.problem.ResourceNotFound;
@@ -38,6 +38,8 @@ public class EventLogResource {
     @Inject
     EventPublishing publishing;
     @Inject
+    EventWrites writes;
+    @Inject
     CurrentCaller caller;
 
     @POST
@@ -46,7 +48,7 @@ public class EventLogResource {
             + "type or data that fails the schema; a deprecated version is accepted with a Deprecation header (RFC 9745).")
     @APIResponse(responseCode = "202", content = @Content(schema = @Schema(implementation = EventEnvelope.class)))
     public Uni<RestResponse<EventEnvelope>> publish(@NotNull EventPublishing.PublishEvent request) {
-        return Uninterrupted.of(publishing.publish(caller.get().owner(), request)).map(published -> {
+        return writes.run(publishing.publish(caller.get().owner(), request)).map(published -> {
             RestResponse.ResponseBuilder<EventEnvelope> response = RestResponse.ResponseBuilder
                     .<EventEnvelope>create(RestResponse.Status.ACCEPTED).entity(published.envelope());
             published.deprecatedAt().ifPresent(at -> response.header("Deprecation", "@" + at.getEpochSecond()));

@@ -6,7 +6,7 @@ import dev.tidings.event.TypeFilter;
 import dev.tidings.event.WireNamed;
 import dev.tidings.eventlog.EventLog;
 import dev.tidings.eventlog.LogEntry;
-import dev.tidings.outbox.Uninterrupted;
+import dev.tidings.outbox.EventWrites;
 import dev.tidings.paging.Page;
 import dev.tidings.paging.PageParameters;
 import dev.tidings.problem.InvalidRequest;
@@ -40,6 +40,8 @@ public class OrderResource {
     @Inject
     OrderService orders;
     @Inject
+    EventWrites writes;
+    @Inject
     EventLog log;
     @Inject
     CurrentCaller caller;
@@ -47,7 +49,7 @@ public class OrderResource {
     @POST
     @Operation(summary = "Place an order", description = "Emits order.created.")
     public Uni<RestResponse<OrderView>> placeOrder(@NotNull @Valid OrderRequests.PlaceOrder request) {
-        return Uninterrupted.of(orders.placeOrder(caller.get().owner(), request)).map(order ->
+        return writes.run(orders.placeOrder(caller.get().owner(), request)).map(order ->
                 RestResponse.ResponseBuilder.<OrderView>created(URI.create("/orders/" + order.id)).entity(OrderView.of(order)).build());
     }
 
@@ -73,35 +75,35 @@ public class OrderResource {
     @Path("/{id}")
     @Operation(summary = "Change the address or items of an order still 'created'", description = "Emits order.updated.")
     public Uni<OrderView> updateOrder(@PathParam("id") UUID id, @NotNull @Valid OrderRequests.UpdateOrder request) {
-        return Uninterrupted.of(orders.updateOrder(caller.get().scope(), id, request)).map(OrderView::of);
+        return writes.run(orders.updateOrder(caller.get().scope(), id, request)).map(OrderView::of);
     }
 
     @POST
     @Path("/{id}/payments")
     @Operation(summary = "Record the payment of the order total", description = "Emits order.payment_received.")
     public Uni<OrderView> recordPayment(@PathParam("id") UUID id, @NotNull @Valid OrderRequests.Payment payment) {
-        return Uninterrupted.of(orders.recordPayment(caller.get().scope(), id, payment)).map(OrderView::of);
+        return writes.run(orders.recordPayment(caller.get().scope(), id, payment)).map(OrderView::of);
     }
 
     @POST
     @Path("/{id}/shipments")
     @Operation(summary = "Ship a paid order", description = "Emits order.shipped.")
     public Uni<OrderView> ship(@PathParam("id") UUID id, @NotNull @Valid OrderRequests.Shipment shipment) {
-        return Uninterrupted.of(orders.ship(caller.get().scope(), id, shipment)).map(OrderView::of);
+        return writes.run(orders.ship(caller.get().scope(), id, shipment)).map(OrderView::of);
     }
 
     @POST
     @Path("/{id}/delivery")
     @Operation(summary = "Confirm delivery of a shipped order", description = "Emits order.delivered.")
     public Uni<OrderView> confirmDelivery(@PathParam("id") UUID id) {
-        return Uninterrupted.of(orders.confirmDelivery(caller.get().scope(), id)).map(OrderView::of);
+        return writes.run(orders.confirmDelivery(caller.get().scope(), id)).map(OrderView::of);
     }
 
     @POST
     @Path("/{id}/cancellation")
     @Operation(summary = "Cancel an order not yet shipped", description = "Emits order.cancelled.")
     public Uni<OrderView> cancel(@PathParam("id") UUID id, @NotNull @Valid OrderRequests.Cancellation cancellation) {
-        return Uninterrupted.of(orders.cancel(caller.get().scope(), id, cancellation)).map(OrderView::of);
+        return writes.run(orders.cancel(caller.get().scope(), id, cancellation)).map(OrderView::of);
     }
 
     @GET

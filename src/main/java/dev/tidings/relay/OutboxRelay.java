@@ -4,6 +4,7 @@ import dev.tidings.background.BackgroundLoop;
 import dev.tidings.background.PgNotifications;
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.Timestamps;
+import dev.tidings.outbox.EventWrites;
 import dev.tidings.relay.KafkaPublisher.Refused;
 import dev.tidings.tracing.TraceContext;
 import io.quarkus.runtime.ShutdownEvent;
@@ -38,8 +39,8 @@ import java.util.stream.Collectors;
  * (it never gets a sequence), so it cannot hold back the rows behind it; any other failure, or no answer
  * within {@code events.outbox.publish-timeout}, rolls the whole round back to be tried again.
  *
- * <p>It is woken at once when an outbox insert commits (the outbox's insert trigger sends a PostgreSQL
- * NOTIFY, from any replica) and every {@code events.outbox.poll-interval} as a fallback.
+ * <p>It is woken at once when a write of the API that appended events commits, on any replica (a PostgreSQL
+ * NOTIFY, see {@link EventWrites}), and every {@code events.outbox.poll-interval} for the rest.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -48,8 +49,6 @@ public class OutboxRelay {
 
     /** Tells SSE streams and other listeners that the log grew; the payload is the last sequence. */
     public static final String PUBLISHED_CHANNEL = "events_published";
-    /** Raised by the outbox's insert trigger (see the migrations). */
-    static final String APPENDED_CHANNEL = "outbox_appended";
     /** A batch waits at most for Kafka's acknowledgements; well inside quarkus.shutdown.timeout. */
     private static final Duration SHUTDOWN_PATIENCE = Duration.ofSeconds(10);
     /**
@@ -115,7 +114,7 @@ public class OutboxRelay {
     }
 
     void start(@Observes StartupEvent startup) {
-        notifications.listen(APPENDED_CHANNEL, loop::wake);
+        notifications.listen(EventWrites.APPENDED_CHANNEL, loop::wake);
         loop.start(pollInterval);
     }
 
