@@ -4,6 +4,7 @@ import dev.tidings.background.BackgroundLoop;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 /**
  * Runs the API's writes that append events (orders, {@code POST /events}).
@@ -22,6 +23,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class EventWrites {
 
+    private static final Logger LOG = Logger.getLogger(EventWrites.class);
+
     /** The relays LISTEN here. */
     public static final String APPENDED_CHANNEL = "outbox_appended";
     private static final String NOTIFY = "select pg_notify('" + APPENDED_CHANNEL + "', '')";
@@ -29,9 +32,15 @@ public class EventWrites {
     private final BackgroundLoop signal;
 
     public EventWrites(Pool pool) {
-        this.signal = new BackgroundLoop("Outbox signal", () -> pool.query(NOTIFY).execute().replaceWithVoid());
+        this.signal = new BackgroundLoop("Outbox signal", () -> pool.query(NOTIFY).execute().replaceWithVoid()
+                .onFailure().recoverWithItem(failure -> {
+                    // the relays' poll finds the events; under a flood that fills the pool's queue this would repeat
+                    LOG.debugf("Relays not notified, their poll will find the events: %s", failure);
+                    return null;
+                }));
     }
 
+    /** Runs {@code write} (a transaction that appends events) to its end; once it committed, the relays are told. */
     public <T> Uni<T> run(Uni<T> write) {
         Uni<T> signalled = write.invoke(ignored -> signal.wake());
         return Uni.createFrom().emitter(answer -> signalled.subscribe().with(answer::complete, answer::fail));
