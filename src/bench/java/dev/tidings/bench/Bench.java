@@ -119,6 +119,11 @@ public final class Bench {
     private ServiceProcess service;
     /** BENCH_TRACING=off runs the service without the OpenTelemetry SDK: what tracing costs is the difference. */
     private static final boolean TRACING_OFF = "off".equals(System.getenv("BENCH_TRACING"));
+    /**
+     * BENCH_FSYNC=on runs PostgreSQL with its commits flushed to disk, as in production (off by default, as
+     * in the tests): commit-bound figures (P1) then depend on the disk.
+     */
+    private static final boolean FSYNC = "on".equals(System.getenv("BENCH_FSYNC"));
     /** BENCH_AOT_JAVA_HOME, a JDK 24 or later: P6 also starts the aot-jar package ({@link #AOT_JAR}) there with a trained AOT cache. */
     private static final String AOT_JAVA_HOME = System.getenv("BENCH_AOT_JAVA_HOME");
     private static final Path AOT_JAR = Path.of("target", "aot-app", "quarkus-run.jar");
@@ -173,8 +178,9 @@ public final class Bench {
         report.put("date", LocalDate.now().toString());
         report.put("machine", machine());
         report.put("tracing", TRACING_OFF ? "off (OpenTelemetry SDK disabled)" : "on (spans made, none exported: no collector)");
+        report.put("postgresql_fsync", FSYNC ? "on" : "off");
         Path work = Files.createTempDirectory("tidings-bench");
-        postgres = PostgresServer.start(null, 0);
+        postgres = PostgresServer.start(null, 0, FSYNC);
         kafka = KafkaBroker.start(work.resolve("kafka"), 0, 0);
         try (Receiver receiver = Receiver.start()) {
             startup();

@@ -17,7 +17,7 @@ final class Markdown {
                 .append(machine.get("cores")).append(" cores, ").append(machine.get("memory_gb")).append(" GB, ")
                 .append(machine.get("java")).append(", CPU calibration ").append(machine.get("cpu_calibration_ms"))
                 .append(" ms (SHA-256 of 64 MiB, one thread); ").append(machine.get("note")).append("; tracing ")
-                .append(report.get("tracing")).append(".\n\n");
+                .append(report.get("tracing")).append("; PostgreSQL fsync ").append(report.get("postgresql_fsync")).append(".\n\n");
         md.append("| scenario | Tidings | raw baseline (same run) | ratio | goal |\n| --- | --- | --- | --- | --- |\n");
         Map<String, Object> p1 = (Map<String, Object>) report.get("P1_ingest");
         if (p1 != null) {

@@ -22,11 +22,16 @@ public final class PostgresServer implements AutoCloseable {
         this.postgres = postgres;
     }
 
-    /** Starts a server; with a data directory the data survives restarts, otherwise it is thrown away. */
+    /** Starts a server; with a data directory the data survives restarts (and is flushed), otherwise it is thrown away. */
     public static PostgresServer start(Path dataDirectory, int port) throws IOException, SQLException {
+        return start(dataDirectory, port, dataDirectory != null);
+    }
+
+    /** Starts a server that flushes its commits to disk or not ({@code fsync}). */
+    public static PostgresServer start(Path dataDirectory, int port, boolean fsync) throws IOException, SQLException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setServerConfig("max_connections", "300")
-                .setServerConfig("fsync", dataDirectory == null ? "off" : "on");
+                .setServerConfig("fsync", fsync ? "on" : "off");
         if (port > 0) {
             builder.setPort(port);
         }
