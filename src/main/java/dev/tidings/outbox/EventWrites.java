@@ -1,10 +1,9 @@
 package dev.tidings.outbox;
 
-import dev.tidings.background.BackgroundLoop;
+import dev.tidings.relay.OutboxRelay;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
+import jakarta.inject.Inject;
 
 /**
  * Runs the API's writes that append events (orders, {@code POST /events}).
@@ -14,35 +13,19 @@ import org.jboss.logging.Logger;
  * (HR000090, and an exception Mutiny can only drop). Subscribed to on its own, the write commits or rolls
  * back as if the client had waited; only its answer goes nowhere.
  *
- * <p>Once a write committed, the relays of every replica are told ({@link #APPENDED_CHANNEL}) by a NOTIFY in a
- * statement of its own. PostgreSQL makes the commits of transactions that NOTIFY take turns (a database-wide
- * lock held through the commit, its WAL flush included), so a NOTIFY inside each write would serialise every
- * event-writing commit. Signals coalesce: while one is on its way, any number of others make one more. Events
- * appended elsewhere (a subscription's deactivation) are found by the relay's poll.
+ * <p>Once a write committed, the relay is told ({@link OutboxRelay#eventsCommitted}), outside the transaction: a
+ * NOTIFY inside it would make the commits of all event writes take turns (PostgreSQL holds a database-wide
+ * lock through the commit of a transaction that notified, its WAL flush included).
  */
 @ApplicationScoped
 public class EventWrites {
 
-    private static final Logger LOG = Logger.getLogger(EventWrites.class);
+    @Inject
+    OutboxRelay relay;
 
-    /** The relays LISTEN here. */
-    public static final String APPENDED_CHANNEL = "outbox_appended";
-    private static final String NOTIFY = "select pg_notify('" + APPENDED_CHANNEL + "', '')";
-
-    private final BackgroundLoop signal;
-
-    public EventWrites(Pool pool) {
-        this.signal = new BackgroundLoop("Outbox signal", () -> pool.query(NOTIFY).execute().replaceWithVoid()
-                .onFailure().recoverWithItem(failure -> {
-                    // the relays' poll finds the events; under a flood that fills the pool's queue this would repeat
-                    LOG.debugf("Relays not notified, their poll will find the events: %s", failure);
-                    return null;
-                }));
-    }
-
-    /** Runs {@code write} (a transaction that appends events) to its end; once it committed, the relays are told. */
+    /** Runs {@code write} (a transaction that appends events) to its end; once it committed, the relay is told. */
     public <T> Uni<T> run(Uni<T> write) {
-        Uni<T> signalled = write.invoke(ignored -> signal.wake());
-        return Uni.createFrom().emitter(answer -> signalled.subscribe().with(answer::complete, answer::fail));
+        Uni<T> told = write.invoke(ignored -> relay.eventsCommitted());
+        return Uni.createFrom().emitter(answer -> told.subscribe().with(answer::complete, answer::fail));
     }
 }

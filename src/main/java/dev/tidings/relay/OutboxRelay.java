@@ -4,7 +4,6 @@ import dev.tidings.background.BackgroundLoop;
 import dev.tidings.background.PgNotifications;
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.Timestamps;
-import dev.tidings.outbox.EventWrites;
 import dev.tidings.relay.KafkaPublisher.Refused;
 import dev.tidings.tracing.TraceContext;
 import io.quarkus.runtime.ShutdownEvent;
@@ -24,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -39,8 +39,9 @@ import java.util.stream.Collectors;
  * (it never gets a sequence), so it cannot hold back the rows behind it; any other failure, or no answer
  * within {@code events.outbox.publish-timeout}, rolls the whole round back to be tried again.
  *
- * <p>It is woken at once when a write of the API that appended events commits, on any replica (a PostgreSQL
- * NOTIFY, see {@link EventWrites}), and every {@code events.outbox.poll-interval} for the rest.
+ * <p>It is woken at once when a write of the API that appended events commits in this process
+ * ({@link #eventsCommitted}), and every {@code events.outbox.poll-interval} for the rest. When another replica's
+ * relay holds the cursor at that moment, this one tells it with a NOTIFY (see {@link #eventsCommitted}).
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -49,6 +50,9 @@ public class OutboxRelay {
 
     /** Tells SSE streams and other listeners that the log grew; the payload is the last sequence. */
     public static final String PUBLISHED_CHANNEL = "events_published";
+    /** Tells the relay that holds the cursor that another replica committed events it may not have claimed. */
+    static final String APPENDED_CHANNEL = "outbox_appended";
+    private static final String NOTIFY_APPENDED = "select pg_notify('" + APPENDED_CHANNEL + "', '')";
     /** A batch waits at most for Kafka's acknowledgements; well inside quarkus.shutdown.timeout. */
     private static final Duration SHUTDOWN_PATIENCE = Duration.ofSeconds(10);
     /**
@@ -101,6 +105,9 @@ public class OutboxRelay {
     private final Duration pollInterval;
     private final String idleTransactionTimeoutMillis;
     private final BackgroundLoop loop = new BackgroundLoop("Outbox relay", this::drainUntilEmpty);
+    /** Events committed in this process since this relay last took the cursor (or told its holder). */
+    private final AtomicBoolean committedHere = new AtomicBoolean();
+    private final BackgroundLoop tellHolder;
 
     public OutboxRelay(Pool pool, KafkaPublisher publisher, RelayMetrics metrics, PgNotifications notifications,
                        EventsConfig config) {
@@ -111,10 +118,27 @@ public class OutboxRelay {
         this.batchSize = config.outbox().batchSize();
         this.pollInterval = config.outbox().pollInterval();
         this.idleTransactionTimeoutMillis = Long.toString(config.outbox().publishTimeout().plus(IDLE_TRANSACTION_MARGIN).toMillis());
+        this.tellHolder = new BackgroundLoop("Outbox relay's notification", () -> pool.query(NOTIFY_APPENDED).execute().replaceWithVoid()
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("The cursor's holder was not notified; its poll finds the events: %s", failure);
+                    return null;
+                }));
+    }
+
+    /**
+     * A write that appended events committed in this process. This relay relays them; if another replica's
+     * relay holds the cursor, its next claim may already have passed, so this one notifies it (all relays
+     * LISTEN) to claim once more. A notification inside the writing transaction would reach every relay too,
+     * but would make the commits of all event writes take turns; here one is sent only when the cursor is
+     * taken elsewhere, and never for a notification's own wake-up (no echo).
+     */
+    public void eventsCommitted() {
+        committedHere.set(true);
+        loop.wake();
     }
 
     void start(@Observes StartupEvent startup) {
-        notifications.listen(EventWrites.APPENDED_CHANNEL, loop::wake);
+        notifications.listen(APPENDED_CHANNEL, loop::wake);
         loop.start(pollInterval);
     }
 
@@ -137,8 +161,12 @@ public class OutboxRelay {
         return pool.withTransaction(connection -> connection.preparedQuery(LOCK_CURSOR).execute(Tuple.of(idleTransactionTimeoutMillis))
                         .chain(cursor -> {
                             if (!cursor.iterator().hasNext()) {
+                                if (committedHere.getAndSet(false)) {
+                                    tellHolder.wake();
+                                }
                                 return Uni.createFrom().item(Batch.NONE);
                             }
+                            committedHere.set(false); // the claims below see whatever committed before this
                             long lastSequence = cursor.iterator().next().getLong(0);
                             return claimAhead(connection, new ArrayList<>(), 0L)
                                     .chain(window -> settleInOrder(connection, window, lastSequence));
