@@ -427,6 +427,20 @@ public final class Bench {
         }
     }
 
+    /**
+     * Sends once more when the first send fails: after an idle pause (pgbench's, P4's drains), the JDK client
+     * can hand out a pooled connection its keep-alive cleanup closes at that very moment ("connection closed
+     * locally"); the next send takes a fresh one.
+     */
+    static HttpResponse<Void> sendAgainIfClosed(HttpClient client, java.util.function.Supplier<HttpRequest> request)
+            throws IOException, InterruptedException {
+        try {
+            return client.send(request.get(), HttpResponse.BodyHandlers.discarding());
+        } catch (IOException closedMeanwhile) {
+            return client.send(request.get(), HttpResponse.BodyHandlers.discarding());
+        }
+    }
+
     private long closedLoop(Duration duration, int concurrency) throws Exception {
         return closedLoop(duration, concurrency, new Measurements());
     }
@@ -458,14 +472,7 @@ public final class Bench {
             workers.add(pool.submit(() -> {
                 while (System.nanoTime() < end) {
                     long t = System.nanoTime();
-                    HttpResponse<Void> response;
-                    try {
-                        response = http.send(order(keys.get(), path), HttpResponse.BodyHandlers.discarding());
-                    } catch (IOException closedMeanwhile) {
-                        // After an idle pause (pgbench's), the JDK client can hand out a pooled connection its
-                        // keep-alive cleanup closes at that very moment; the next send takes a fresh one
-                        response = http.send(order(keys.get(), path), HttpResponse.BodyHandlers.discarding());
-                    }
+                    HttpResponse<Void> response = sendAgainIfClosed(http, () -> order(keys.get(), path));
                     if (response.statusCode() != 201) {
                         throw new IllegalStateException("POST " + path + " answered " + response.statusCode());
                     }
@@ -1269,7 +1276,7 @@ public final class Bench {
             for (int i = 0; i < concurrency; i++) {
                 workers.add(pool.submit(() -> {
                     while (left.decrementAndGet() >= 0) {
-                        if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+                        if (sendAgainIfClosed(client, () -> request).statusCode() != 200) {
                             failed.set(true);
                         }
                     }
