@@ -83,6 +83,8 @@ public final class Bench {
     /** P1's warm-up: windows of this length until two agree, at most the limit. */
     static final Duration WARM_UP_WINDOW = Duration.ofSeconds(10);
     static final Duration WARM_UP_LIMIT = Duration.ofSeconds(120);
+    /** PostgreSQL's backends report their transaction counts at most once a second. */
+    static final Duration STATS_SETTLE = Duration.ofMillis(1500);
     /** A request that takes longer fails the run rather than hanging it. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** P2's warm-up of the delivery and stream paths, at its first rate (a higher one may leave a backlog). */
@@ -680,6 +682,8 @@ public final class Bench {
         p4.put("ours_per_s", Measurements.round(deliveries / (ours.toMillis() / 1000.0)));
         p4.put("ours_timed_from", "the first delivery's arrival (the worker finds rows inserted behind its back at its next poll)");
         p4.put("ours_per_s_from_insert", Measurements.round(deliveries / (oursDrain.fromInsert().toMillis() / 1000.0)));
+        p4.put("ours_cores_used", oursDrain.cores());
+        p4.put("ours_postgresql_commits_per_delivery", Measurements.round(oursDrain.commitsPerDelivery()));
         p4.put("baseline", "java.net.http client posting the same body to the same receiver, 64 concurrent");
         p4.put("baseline_per_s", Measurements.round(deliveries / (baseline.toMillis() / 1000.0)));
         p4.put("ratio_throughput", Measurements.round(baseline.toMillis() / (double) Math.max(1, ours.toMillis())));
@@ -694,7 +698,12 @@ public final class Bench {
      * A drain's time from the rows' insert and from the first delivery's arrival (the baseline's clock also starts
      * with its first request; the worker finds rows the bench inserted behind its back only at its next poll).
      */
-    private record Drain(Duration fromInsert, Duration running) {
+    private record Drain(Duration fromInsert, Duration running, Map<String, Object> cores, double commitsPerDelivery) {
+    }
+
+    /** PostgreSQL's count of committed transactions (each backend reports its own at most once a second). */
+    private static long commits(Connection sql) throws Exception {
+        return count(sql, "select xact_commit from pg_stat_database where datname = current_database()");
     }
 
     /** Loads due deliveries for a fresh subscription of {@code key}'s owner and times until none is pending. */
@@ -707,6 +716,8 @@ public final class Bench {
                     insert into webhook_delivery (id, webhook_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
                     select gen_random_uuid(), '%s', event_id, event_type, 'pending', 0, now(), now()
                     from outbox where event_type = 'bench.loaded' limit %d""".formatted(webhookId, deliveries));
+            Map<String, Duration> cpuBefore = cpuByProcess();
+            long commitsBefore = commits(sql);
             long t0 = System.nanoTime();
             while (arrivals.get() == arrivedBefore && System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos()) {
                 Thread.sleep(1); // the first arrival's clock
@@ -716,7 +727,10 @@ public final class Bench {
                 Thread.sleep(50); // poll interval of the delivery clock
             }
             long end = System.nanoTime();
-            return new Drain(Duration.ofNanos(end - t0), Duration.ofNanos(end - first));
+            Map<String, Object> cores = coresSince(cpuBefore, Duration.ofNanos(end - t0));
+            Thread.sleep(STATS_SETTLE.toMillis()); // until the backends have reported their last transactions
+            double commitsPerDelivery = (commits(sql) - commitsBefore) / (double) deliveries;
+            return new Drain(Duration.ofNanos(end - t0), Duration.ofNanos(end - first), cores, commitsPerDelivery);
         } finally {
             unsubscribe(webhookId, key);
         }
