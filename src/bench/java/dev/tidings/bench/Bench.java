@@ -671,8 +671,10 @@ public final class Bench {
         String body = "{\"eventId\":\"00000000-0000-7000-8000-000000000000\",\"eventType\":\"bench.loaded\",\"version\":1,"
                 + "\"timestamp\":\"2026-01-01T00:00:00.000Z\",\"source\":\"bench\",\"subject\":\"bench/1\",\"data\":{\"filler\":\""
                 + "x".repeat(300) + "\"}}";
-        // the plain POSTs before and after the service's runs: single runs of either ranged over a factor of two.
-        // The warm-up comes between: right after a blast, the bench process kept a core busy through the next drain.
+        // The plain POSTs warm up as the service's drains do (a cold first run came out at half of a later one), and
+        // run before and after the service's: single runs ranged over a factor of two. The service's warm-up comes
+        // after the first: right after a blast, the bench process once kept a core busy through the next drain.
+        untilStable(() -> receiver.blast("/baseline", body, deliveries / 2, 64).toMillis());
         double baselineBefore = deliveries / (receiver.blast("/baseline", body, deliveries, 64).toMillis() / 1000.0);
         untilStable(() -> drain(receiver, deliveries / 2, KEY).running().toMillis());
         Drain oursDrain = drain(receiver, deliveries, KEY);
