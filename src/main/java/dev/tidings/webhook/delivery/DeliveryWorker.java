@@ -80,7 +80,7 @@ public class DeliveryWorker {
      * and of those only the $1 with room whose oldest due delivery is oldest are searched and locked: each gives
      * at least one delivery older than any of the others', so the answer is the same as searching them all.
      * Answers each leased delivery with its subscription's room and what its attempt needs: target, event,
-     * trace contexts (its own, a replay's, and its event's) and sealed signing secrets (newest first); null url or
+     * its own trace context (a replay's) and its event's, and sealed signing secrets (newest first); null url or
      * envelope if either went meanwhile. The text stays within {@link #CACHED_SQL_LIMIT}.
      */
     static final String CLAIM = """
