@@ -126,6 +126,8 @@ public final class Bench {
      * in the tests): commit-bound figures (P1) then depend on the disk.
      */
     private static final boolean FSYNC = "on".equals(System.getenv("BENCH_FSYNC"));
+    /** BENCH_PG_STATEMENTS=on: P1 to P4 record PostgreSQL's statements of their measured run ({@link StatementStats}). */
+    private static final boolean STATEMENTS = "on".equals(System.getenv("BENCH_PG_STATEMENTS"));
     /** BENCH_AOT_JAVA_HOME, a JDK 24 or later: P6 also starts the aot-jar package ({@link #AOT_JAR}) there with a trained AOT cache. */
     private static final String AOT_JAVA_HOME = System.getenv("BENCH_AOT_JAVA_HOME");
     private static final Path AOT_JAR = Path.of("target", "aot-app", "quarkus-run.jar");
@@ -182,7 +184,7 @@ public final class Bench {
         report.put("tracing", TRACING_OFF ? "off (OpenTelemetry SDK disabled)" : "on (spans made, none exported: no collector)");
         report.put("postgresql_fsync", FSYNC ? "on" : "off");
         Path work = Files.createTempDirectory("tidings-bench");
-        postgres = PostgresServer.start(null, 0, FSYNC);
+        postgres = PostgresServer.start(null, 0, FSYNC, STATEMENTS ? StatementStats.SETTINGS : Map.of());
         kafka = KafkaBroker.start(work.resolve("kafka"), 0, 0);
         try (Receiver receiver = Receiver.start()) {
             startup();
@@ -367,10 +369,12 @@ public final class Bench {
     private void ingest() throws Exception {
         warmUp("/orders");
         Measurements latencies = new Measurements();
+        resetStatements();
         long requests = closedLoop(plan.ingest(), plan.concurrency(), latencies);
         double ours = requests / (double) plan.ingest().toSeconds();
-        Map<String, Object> baseline = Pgbench.run(postgres, plan.concurrency(), plan.ingest());
         Map<String, Object> p1 = new LinkedHashMap<>();
+        recordStatements(p1);
+        Map<String, Object> baseline = Pgbench.run(postgres, plan.concurrency(), plan.ingest());
         p1.put("concurrency", plan.concurrency());
         p1.put("ours_orders_per_s", Measurements.round(ours));
         p1.put("ours_latency", latencies.summary());
@@ -399,6 +403,24 @@ public final class Bench {
         closedLoop(plan.ingest(), plan.concurrency());
         p1.put("profile", profile.stop());
         report.put("P1_ingest", p1);
+    }
+
+    /** With BENCH_PG_STATEMENTS=on: forgets PostgreSQL's statement statistics so far. */
+    private void resetStatements() throws Exception {
+        if (STATEMENTS) {
+            try (Connection sql = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres")) {
+                StatementStats.reset(sql);
+            }
+        }
+    }
+
+    /** With BENCH_PG_STATEMENTS=on: the statements since the last reset that took PostgreSQL the most time. */
+    private void recordStatements(Map<String, Object> scenario) throws Exception {
+        if (STATEMENTS) {
+            try (Connection sql = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres")) {
+                scenario.put("postgresql_statements", StatementStats.top(sql));
+            }
+        }
     }
 
     /** Loads {@code path} in windows of {@link #WARM_UP_WINDOW} until the rate settles. */
@@ -558,7 +580,9 @@ public final class Bench {
             long machineAll = MachineCpu.allTicks();
             Map<String, Duration> cpuBefore = cpuByProcess();
             Measurements requestLatency = new Measurements();
+            resetStatements();
             fixedRate(rate, plan.latencyRun(), requestLatency);
+            recordStatements(p2);
             double busyShare = (MachineCpu.busyTicks() - machineBusy) / (double) Math.max(1, MachineCpu.allTicks() - machineAll);
             Map<String, Object> cores = coresSince(cpuBefore, plan.latencyRun());
             Thread.sleep(3000); // let the last events arrive before reading the samples
@@ -611,13 +635,15 @@ public final class Bench {
         int rows = plan.drainRows();
         untilStable(() -> drainOutbox(rows / 2, new LinkedHashMap<>()).toMillis());
         Map<String, Object> cores = new LinkedHashMap<>();
+        Map<String, Object> p3 = new LinkedHashMap<>();
+        resetStatements();
         Duration ours = drainOutbox(rows, cores);
+        recordStatements(p3);
         // once more under JFR, apart from the measured drain: where the relay (and the fan-out reading behind it) spends its CPU
         Profile profile = Profile.start(service.process().pid(), Path.of("target", "bench-p3.jfr"));
         drainOutbox(rows, new LinkedHashMap<>());
         Map<String, Object> relayProfile = profile.stop();
         Duration baseline = KafkaTail.produce(kafka.bootstrapServers(), "bench.raw-drain", rows, 400);
-        Map<String, Object> p3 = new LinkedHashMap<>();
         p3.put("rows", rows);
         p3.put("ours_seconds", Measurements.round(ours.toMillis() / 1000.0));
         p3.put("ours_events_per_s", Measurements.round(rows / (ours.toMillis() / 1000.0)));
@@ -677,14 +703,16 @@ public final class Bench {
         untilStable(() -> receiver.blast("/baseline", body, deliveries / 2, 64).toMillis());
         double baselineBefore = deliveries / (receiver.blast("/baseline", body, deliveries, 64).toMillis() / 1000.0);
         untilStable(() -> drain(receiver, deliveries / 2, KEY).running().toMillis());
+        Map<String, Object> p4 = new LinkedHashMap<>();
+        resetStatements();
         Drain oursDrain = drain(receiver, deliveries, KEY);
+        recordStatements(p4);
         Duration ours = oursDrain.running();
         Duration asAccount = drain(receiver, deliveries, accountKey).running();
         Duration operatorAgain = drain(receiver, deliveries, KEY).running(); // brackets the account's run, as in P1
         double baselineAfter = deliveries / (receiver.blast("/baseline", body, deliveries, 64).toMillis() / 1000.0);
         double baseline = (baselineBefore + baselineAfter) / 2;
         double oursRate = deliveries / (ours.toMillis() / 1000.0);
-        Map<String, Object> p4 = new LinkedHashMap<>();
         p4.put("deliveries", deliveries);
         p4.put("ours_per_s", Measurements.round(oursRate));
         p4.put("ours_timed_from", "the first delivery's arrival (the worker finds rows inserted behind its back at its next poll)");

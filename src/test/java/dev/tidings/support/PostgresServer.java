@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 
 /** A real PostgreSQL server from the embedded binaries on Maven Central, listening on localhost. */
 public final class PostgresServer implements AutoCloseable {
@@ -29,9 +30,16 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Starts a server that flushes its commits to disk or not ({@code fsync}). */
     public static PostgresServer start(Path dataDirectory, int port, boolean fsync) throws IOException, SQLException {
+        return start(dataDirectory, port, fsync, Map.of());
+    }
+
+    /** The same, with further server settings (the benchmarks' statement statistics, say). */
+    public static PostgresServer start(Path dataDirectory, int port, boolean fsync, Map<String, String> settings)
+            throws IOException, SQLException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("fsync", fsync ? "on" : "off");
+        settings.forEach(builder::setServerConfig);
         if (port > 0) {
             builder.setPort(port);
         }

@@ -1,0 +1,54 @@
+package dev.tidings.bench;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PostgreSQL's own account of a scenario's statements (BENCH_PG_STATEMENTS=on): how often each ran, how long it
+ * ran and was planned, and how many plans it took. A statement planned on every call shows as plans = calls.
+ */
+final class StatementStats {
+
+    /** The server settings that load the statistics; they must be there when the server starts. */
+    static final Map<String, String> SETTINGS = Map.of("shared_preload_libraries", "pg_stat_statements",
+            "pg_stat_statements.track_planning", "on");
+    private static final int TOP = 8;
+
+    private StatementStats() {
+    }
+
+    static void reset(Connection sql) throws Exception {
+        try (Statement statement = sql.createStatement()) {
+            statement.execute("create extension if not exists pg_stat_statements");
+            statement.execute("select pg_stat_statements_reset()");
+        }
+    }
+
+    /** The statements since the last reset that took the most time, run and planning together. */
+    static List<Map<String, Object>> top(Connection sql) throws Exception {
+        List<Map<String, Object>> top = new ArrayList<>();
+        try (Statement statement = sql.createStatement();
+             ResultSet rows = statement.executeQuery("""
+                     select calls, plans, rows, round(total_exec_time::numeric, 1) as exec_ms, round(total_plan_time::numeric, 1) as plan_ms,
+                       left(regexp_replace(query, '\\s+', ' ', 'g'), 160) as query
+                     from pg_stat_statements where query not like '%%pg_stat_statements%%'
+                     order by total_exec_time + total_plan_time desc limit %d""".formatted(TOP))) {
+            while (rows.next()) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("calls", rows.getLong("calls"));
+                entry.put("plans", rows.getLong("plans"));
+                entry.put("rows", rows.getLong("rows"));
+                entry.put("exec_ms", rows.getDouble("exec_ms"));
+                entry.put("plan_ms", rows.getDouble("plan_ms"));
+                entry.put("query", rows.getString("query"));
+                top.add(entry);
+            }
+        }
+        return top;
+    }
+}
