@@ -719,8 +719,8 @@ public final class Bench {
         p4.put("ours_per_s_from_insert", Measurements.round(deliveries / (oursDrain.fromInsert().toMillis() / 1000.0)));
         p4.put("ours_cores_used", oursDrain.cores());
         p4.put("ours_postgresql_commits_per_delivery", Measurements.round(oursDrain.commitsPerDelivery()));
-        p4.put("baseline", "java.net.http client posting the same body to the same receiver, 64 concurrent; the mean of a run"
-                + " before the service's and one after");
+        p4.put("baseline", "java.net.http client posting the same body to the same receiver, 64 concurrent, warmed up as the service"
+                + " is; the mean of a run before the service's and one after");
         p4.put("baseline_per_s", Measurements.round(baseline));
         p4.put("baseline_before_and_after_per_s", List.of(Measurements.round(baselineBefore), Measurements.round(baselineAfter)));
         p4.put("ratio_throughput", Measurements.round(oursRate / baseline));
