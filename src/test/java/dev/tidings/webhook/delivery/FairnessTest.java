@@ -42,6 +42,7 @@ class FairnessTest {
     private static final WebhookReceiver receiver = WebhookReceiver.shared();
     private static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final Duration SLOW_ANSWER = Duration.ofMillis(700);
+    private static final Duration BACKLOG_ANSWER = Duration.ofMillis(800); // within the tests' timeout of 1 s
 
     @Inject
     StallingHostResolver dns;
@@ -70,6 +71,36 @@ class FairnessTest {
         receiver.awaitRequests(fast, events, PATIENCE);
         List<Received> slowRequests = receiver.awaitRequests(slow, events, PATIENCE);
         assertThat(mostAtOnce(slowRequests, SLOW_ANSWER)).isLessThanOrEqualTo(2);
+    }
+
+    /**
+     * A claim first looks through the oldest due deliveries only (four per slot, 24 here). When all of them belong to a
+     * subscription that has no room left, it must look further, or a newer subscription waits for that backlog.
+     */
+    @Test
+    void aFullSubscriptionsOlderBacklogDoesNotHideAnotherOnesDeliveries() {
+        String slow = receiver.newEndpoint();
+        String fast = receiver.newEndpoint();
+        int backlog = 60;
+        for (int i = 0; i < backlog; i++) {
+            receiver.respondSlowly(slow, 200, BACKLOG_ANSWER);
+        }
+        String slowId = Webhooks.subscribe(slow, List.of("order.created")).getString("id");
+        String customer = "backlog-" + UUID.randomUUID();
+        for (int i = 0; i < backlog; i++) {
+            Orders.place(customer);
+        }
+        await().atMost(PATIENCE).until(() -> Database.count("select count(*) from webhook_delivery where webhook_id = ?::uuid", slowId) == backlog);
+        Webhooks.subscribe(fast, List.of("order.created"));
+        int events = 3;
+        for (int i = 0; i < events; i++) {
+            Orders.place(customer);
+        }
+
+        Instant lastFast = receiver.awaitRequests(fast, events, PATIENCE).stream().map(Received::at).max(Instant::compareTo).orElseThrow();
+        // had the fast one waited until fewer than 24 of the slow one's deliveries were due, the slow receiver would have
+        // had at least 37 requests by then (two at a time, 0.8 s each: about 15 s)
+        assertThat(receiver.requests(slow).stream().filter(request -> request.at().isBefore(lastFast)).count()).isLessThanOrEqualTo(20);
     }
 
     @Test
