@@ -126,7 +126,7 @@ public final class Bench {
      * in the tests): commit-bound figures (P1) then depend on the disk.
      */
     private static final boolean FSYNC = "on".equals(System.getenv("BENCH_FSYNC"));
-    /** BENCH_PG_STATEMENTS=on: P1 to P4 record PostgreSQL's statements of their measured run ({@link StatementStats}). */
+    /** BENCH_PG_STATEMENTS=on: P1 to P4 and P8's deliveries record PostgreSQL's statements of their measured run ({@link StatementStats}). */
     private static final boolean STATEMENTS = "on".equals(System.getenv("BENCH_PG_STATEMENTS"));
     /** BENCH_AOT_JAVA_HOME, a JDK 24 or later: P6 also starts the aot-jar package ({@link #AOT_JAR}) there with a trained AOT cache. */
     private static final String AOT_JAVA_HOME = System.getenv("BENCH_AOT_JAVA_HOME");
@@ -814,6 +814,8 @@ public final class Bench {
         settle(); // the fan-out reads the orders above (each batch against the subscriptions of its accounts) first
         AtomicLong arrived = receiver.count("/accounts");
         try (Connection sql = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres")) {
+            resetStatements();
+            Map<String, Duration> cpuBefore = cpuByProcess();
             long t1 = System.nanoTime();
             long enqueued = sql.createStatement().executeUpdate("""
                     insert into webhook_delivery (id, webhook_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
@@ -826,6 +828,8 @@ public final class Bench {
                 Thread.sleep(5); // poll interval of the delivery clock (an in-memory counter)
             }
             double seconds = (System.nanoTime() - t1) / 1e9;
+            p8.put("deliveries_cores_used", coresSince(cpuBefore, Duration.ofNanos(System.nanoTime() - t1)));
+            recordStatements(p8);
             Map<?, ?> p4 = (Map<?, ?>) report.get("P4_webhook_throughput");
             p8.put("deliveries", enqueued);
             p8.put("deliveries_arrived", arrived.get());

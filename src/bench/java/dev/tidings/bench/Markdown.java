@@ -90,7 +90,7 @@ final class Markdown {
                     "P1 (operator key): " + (p1 == null ? "" : p1.get("ours_orders_per_s")) + " orders/s",
                     p8.get("ingest_vs_p1_operator") + " × P1", ""));
             md.append(row("P8 deliveries, one to each subscription", p8.get("deliveries_per_s") + "/s (" + p8.get("deliveries_arrived")
-                    + " of " + p8.get("deliveries") + ")", (p4 == null ? "" : p4.get("baseline_per_s")) + "/s plain POSTs (P4)",
+                    + " of " + p8.get("deliveries") + "); cores " + p8.get("deliveries_cores_used"), (p4 == null ? "" : p4.get("baseline_per_s")) + "/s plain POSTs (P4)",
                     p8.get("deliveries_vs_p4_baseline") + " × throughput", ""));
         }
         if (p1 != null && p1.get("profile") != null) {

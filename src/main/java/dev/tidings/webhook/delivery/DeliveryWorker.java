@@ -70,22 +70,22 @@ public class DeliveryWorker {
      */
     private static final String TAKE_TURN = "select pg_advisory_xact_lock(7, 1), set_config('plan_cache_mode', 'force_generic_plan', true)";
     /**
-     * $1 free slots, $2 lease in seconds, $3 slots per subscription, $4 the rate window in seconds, $5 how many of the
-     * oldest due deliveries to look through for subscriptions (null: all of them); the statuses are written in, so
-     * that the plan, made once for all arguments, still knows how few deliveries are pending.
-     * For each active subscription with deliveries among those looked through, its oldest due ones, as many (at most $1)
-     * as it has slots left and, if it has a rate limit, as its requests sent in the last window leave room
-     * for (the {@link SendWindow} decides for each request when it leaves); oldest first overall.
+     * $1 free slots, $2 lease in seconds, $3 slots per subscription, $4 the rate window in seconds; the statuses are
+     * written in, so that the plan, made once for all arguments, still knows how few deliveries are pending.
+     * {@code %3$s} names the candidates: subscriptions with due deliveries ({@code s}) and their oldest due time
+     * ({@code w}); see {@link #CLAIM_FROM_OLDEST} and {@link #CLAIM_FROM_ALL}.
+     * For each active candidate, its oldest due deliveries, as many (at most $1) as it has slots left and, if it
+     * has a rate limit, as its requests sent in the last window leave room for (the {@link SendWindow} decides for
+     * each request when it leaves); oldest first overall.
      * Equal due times go by id: a recovery's deliveries share one due time and have ids in log order.
      * Only subscriptions with due deliveries are looked at, so idle subscriptions (thousands, say) cost a claim nothing;
      * and of those only the $1 with room whose oldest due delivery is oldest are searched and locked: each gives
      * at least one delivery older than any of the others', so the answer is the same as searching them all.
      * Answers each leased delivery with its subscription's room, how many due deliveries were looked through
      * ({@code seen}), and what its attempt needs: target, event, its own trace context (a replay's) and its event's,
-     * and sealed signing secrets (newest first); null url or envelope if either went meanwhile. The text, its
-     * whitespace collapsed, stays within {@link #CACHED_SQL_LIMIT}.
+     * and sealed signing secrets (newest first); null url or envelope if either went meanwhile.
      */
-    static final String CLAIM = """
+    private static final String CLAIM = """
             with busy as (
               select webhook_id, count(*) as n from webhook_delivery
               where lease_token is not null and status = '%1$s' and next_attempt_at > now() group by webhook_id),
@@ -94,11 +94,8 @@ public class DeliveryWorker {
               where sent_at > clock_timestamp() - $4 * interval '1 s' group by webhook_id),
             open as (
               select * from (
-                select s.id, w.oldest, w.seen, least($3 - coalesce(b.n, 0), s.rate_limit - coalesce(r.n, 0)) as room
-                from (select webhook_id, min(next_attempt_at) as oldest, sum(count(*)) over () as seen
-                  from (select * from webhook_delivery
-                    where status = '%1$s' and next_attempt_at <= now() order by next_attempt_at limit $5) walk group by webhook_id) w
-                join webhook_subscription s on s.id = w.webhook_id and s.status = '%2$s'
+                select s.id, w.*, least($3 - coalesce(b.n, 0), s.rate_limit - coalesce(r.n, 0)) as room
+                from %3$s
                 left join busy b on b.webhook_id = s.id left join recent r on r.webhook_id = s.id) o
               where room > 0 order by oldest, id limit $1),
             chosen as (
@@ -119,12 +116,27 @@ public class DeliveryWorker {
             cross join lateral (
               select array_agg(sealed_secret order by created_at desc, id desc) as sealed_secrets,
                 array_agg(key_fingerprint order by created_at desc, id desc) as key_fingerprints
-              from webhook_secret where webhook_id = c.webhook_id and coalesce(expires_at, 'infinity') > now()) k"""
-            .formatted(DeliveryStatus.PENDING.wireName(), SubscriptionStatus.ACTIVE.wireName()).replaceAll("\\s+", " ");
+              from webhook_secret where webhook_id = c.webhook_id and coalesce(expires_at, 'infinity') > now()) k""";
     /**
-     * Due deliveries a claim first looks through, per slot of the instance. Grouping them by subscription costs a
-     * claim in proportion to how many it looks at (a few milliseconds for ten thousand), and when they are not
-     * enough (their subscriptions have no room) the claim looks through all of them.
+     * {@link #CLAIM} among the subscriptions of the $5 oldest due deliveries (a few per free slot), each found by its
+     * key: with thousands of subscriptions, a plan that joins them all would read every one of them for each claim.
+     */
+    static final String CLAIM_FROM_OLDEST = claimAmong("""
+            (select webhook_id, min(next_attempt_at) as oldest, sum(count(*)) over () as seen
+              from (select * from webhook_delivery where status = '%1$s' and next_attempt_at <= now() order by next_attempt_at limit $5) walk
+              group by webhook_id) w
+            cross join lateral (select * from webhook_subscription where id = w.webhook_id and status = '%2$s' limit 1) s""");
+    /**
+     * {@link #CLAIM} among the subscriptions of every due delivery, joined at once (one key lookup each would cost
+     * about twice as much with ten thousand of them).
+     */
+    static final String CLAIM_FROM_ALL = claimAmong("""
+            (select webhook_id, min(next_attempt_at) as oldest, 0 as seen from webhook_delivery
+              where status = '%1$s' and next_attempt_at <= now() group by webhook_id) w
+            join webhook_subscription s on s.id = w.webhook_id and s.status = '%2$s'""");
+    /**
+     * Due deliveries a claim first looks through, per free slot. When they leave slots free although more may be
+     * due (their subscriptions have no room), the claim looks through all of them.
      */
     private static final int LOOK_THROUGH_PER_SLOT = 4;
     /**
@@ -149,7 +161,6 @@ public class DeliveryWorker {
     private final WebhookMetrics metrics;
     private final int concurrency;
     private final int perSubscription;
-    private final int lookThrough;
     private final double leaseSeconds;
     private final Duration timeout;
     private final Duration pollInterval;
@@ -171,7 +182,6 @@ public class DeliveryWorker {
         this.metrics = metrics;
         this.concurrency = config.webhooks().concurrency();
         this.perSubscription = config.webhooks().concurrencyPerSubscription();
-        this.lookThrough = LOOK_THROUGH_PER_SLOT * concurrency;
         this.timeout = config.webhooks().timeout();
         this.pollInterval = config.webhooks().pollInterval();
         this.leaseSeconds = timeout.plus(config.webhooks().leaseMargin()).toMillis() / 1000.0;
@@ -268,16 +278,17 @@ public class DeliveryWorker {
      * claim that filled it took all its room, so the lease that frees room always wakes the loop.
      */
     private Uni<List<Claimed>> claim(int free) {
+        int lookThrough = LOOK_THROUGH_PER_SLOT * free;
         return pool.withTransaction(c -> c.query(TAKE_TURN).execute()
                         .chain(() -> forgetOldSendsNow() ? c.query(FORGET_OLD_SENDS).execute().replaceWithVoid() : Uni.createFrom().voidItem())
-                        .chain(() -> c.preparedQuery(CLAIM).execute(arguments(free, lookThrough)))
+                        .chain(() -> c.preparedQuery(CLAIM_FROM_OLDEST).execute(arguments(free).addInteger(lookThrough)))
                         .chain(oldest -> {
                             List<Row> leased = new ArrayList<>(oldest.size());
                             oldest.forEach(leased::add);
                             if (leased.size() == free || !leased.isEmpty() && leased.get(0).getLong("seen") < lookThrough) {
                                 return Uni.createFrom().item(leased);
                             }
-                            return c.preparedQuery(CLAIM).execute(arguments(free - leased.size(), null)).map(all -> {
+                            return c.preparedQuery(CLAIM_FROM_ALL).execute(arguments(free - leased.size())).map(all -> {
                                 all.forEach(leased::add);
                                 return leased;
                             });
@@ -298,8 +309,15 @@ public class DeliveryWorker {
                 });
     }
 
-    private Tuple arguments(int free, Integer lookThrough) {
-        return Tuple.of(free, leaseSeconds, perSubscription, SendWindow.seconds(SendWindow.WINDOW), lookThrough);
+    private Tuple arguments(int free) {
+        return Tuple.of(free, leaseSeconds, perSubscription, SendWindow.seconds(SendWindow.WINDOW));
+    }
+
+    /** {@link #CLAIM} with its candidates, its whitespace collapsed: the text stays within {@link #CACHED_SQL_LIMIT}. */
+    private static String claimAmong(String candidates) {
+        String pending = DeliveryStatus.PENDING.wireName();
+        String active = SubscriptionStatus.ACTIVE.wireName();
+        return CLAIM.formatted(pending, active, candidates.formatted(pending, active)).replaceAll("\\s+", " ");
     }
 
     private boolean forgetOldSendsNow() {

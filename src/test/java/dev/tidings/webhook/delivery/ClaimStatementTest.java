@@ -8,7 +8,8 @@ class ClaimStatementTest {
 
     /** A longer claim would still work, but PostgreSQL would parse and plan it again on every call. */
     @Test
-    void theClaimFitsTheClientsPreparedStatementCache() {
-        assertThat(DeliveryWorker.CLAIM.length()).isLessThanOrEqualTo(DeliveryWorker.CACHED_SQL_LIMIT);
+    void bothClaimsFitTheClientsPreparedStatementCache() {
+        assertThat(DeliveryWorker.CLAIM_FROM_OLDEST.length()).isLessThanOrEqualTo(DeliveryWorker.CACHED_SQL_LIMIT);
+        assertThat(DeliveryWorker.CLAIM_FROM_ALL.length()).isLessThanOrEqualTo(DeliveryWorker.CACHED_SQL_LIMIT);
     }
 }
