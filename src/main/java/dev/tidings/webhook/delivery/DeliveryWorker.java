@@ -66,9 +66,14 @@ public class DeliveryWorker {
     /**
      * Claims of every replica take turns on this lock (two-key advisory locks do not meet the outbox's one-key ones).
      * The claim is planned once for all arguments: PostgreSQL's own choice, a plan for each call's arguments, cost
-     * about a third of a claim's time.
+     * about a third of a claim's time. That plan lasts as long as the connection, and the claim's tables may grow
+     * from a handful of rows to thousands before they are analysed again (a burst of deliveries after a quiet
+     * spell): planned while they were small, it would read a whole table for each claimed delivery (26 ms instead
+     * of 2 for 22 deliveries among 10,000 subscriptions). So it reads them through their indexes only.
      */
-    private static final String TAKE_TURN = "select pg_advisory_xact_lock(7, 1), set_config('plan_cache_mode', 'force_generic_plan', true)";
+    private static final String TAKE_TURN = """
+            select pg_advisory_xact_lock(7, 1), set_config('plan_cache_mode', 'force_generic_plan', true),
+              set_config('enable_seqscan', 'off', true)""";
     /**
      * $1 free slots, $2 lease in seconds, $3 slots per subscription, $4 the rate window in seconds; the statuses are
      * written in, so that the plan, made once for all arguments, still knows how few deliveries are pending.
