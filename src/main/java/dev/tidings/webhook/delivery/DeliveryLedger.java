@@ -67,6 +67,12 @@ public class DeliveryLedger {
      */
     private static final String LOCK_SUBSCRIPTIONS = "select id from webhook_subscription where id = any($1) order by id for no key update";
     /**
+     * A batch's statements read their tables through their indexes: their plans are kept for the connection's life,
+     * and one made while the subscriptions or deliveries were a handful of rows would read every one of them for each
+     * batch once they are thousands (as {@link DeliveryWorker}'s claim does).
+     */
+    private static final String INDEXES_ONLY = "select set_config('enable_seqscan', 'off', true)";
+    /**
      * $1 deliveries, $2 their lease tokens, $3 pending, $4 dead: resets the streaks of the subscriptions whose
      * deliveries the batch will record (those still leased to their attempts).
      */
@@ -156,7 +162,8 @@ public class DeliveryLedger {
      * streak on its own.
      */
     Uni<Void> recordSuccesses(List<Success> successes) {
-        return pool.withTransaction(c -> lockAndResetStreaks(c, successes).chain(() -> markSucceeded(c, successes)))
+        return pool.withTransaction(c -> c.query(INDEXES_ONLY).execute()
+                        .chain(() -> lockAndResetStreaks(c, successes)).chain(() -> markSucceeded(c, successes)))
                 .invoke(attempts -> successes.stream().map(success -> success.delivery().id()).filter(id -> !attempts.containsKey(id))
                         .forEach(id -> LOG.infof("Outcome of delivery %s not recorded: its lease ended before the attempt did", id)))
                 .replaceWithVoid();
