@@ -87,8 +87,9 @@ public class DeliveryWorker {
      * and of those only the $1 with room whose oldest due delivery is oldest are searched and locked: each gives
      * at least one delivery older than any of the others', so the answer is the same as searching them all.
      * Answers each leased delivery with its subscription's room, how many due deliveries were looked through
-     * ({@code seen}), and what its attempt needs: target, event, its own trace context (a replay's) and its event's,
-     * and sealed signing secrets (newest first); null url or envelope if either went meanwhile.
+     * ({@code seen}; 0 when all of them were), and what its attempt needs: target, event, its own trace context
+     * (a replay's) and its event's, and sealed signing secrets (newest first); null url or envelope if either went
+     * meanwhile.
      */
     private static final String CLAIM = """
             with busy as (

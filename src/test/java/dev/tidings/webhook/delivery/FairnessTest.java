@@ -74,8 +74,9 @@ class FairnessTest {
     }
 
     /**
-     * A claim first looks through the oldest due deliveries only (four per slot, 24 here). When all of them belong to a
-     * subscription that has no room left, it must look further, or a newer subscription waits for that backlog.
+     * A claim first looks through the oldest due deliveries only (four per free slot, at most 24 here). When all of
+     * them belong to a subscription that has no room left, it must look further, or a newer subscription waits for
+     * that backlog.
      */
     @Test
     void aFullSubscriptionsOlderBacklogDoesNotHideAnotherOnesDeliveries() {
@@ -98,8 +99,8 @@ class FairnessTest {
         }
 
         Instant lastFast = receiver.awaitRequests(fast, events, PATIENCE).stream().map(Received::at).max(Instant::compareTo).orElseThrow();
-        // had the fast one waited until fewer than 24 of the slow one's deliveries were due, the slow receiver would have
-        // had at least 37 requests by then (two at a time, 0.8 s each: about 15 s)
+        // had the fast one waited until fewer than 24 (or fewer still) of the slow one's deliveries were due, the slow
+        // receiver would have had at least 37 requests by then (two at a time, 0.8 s each: about 15 s)
         assertThat(receiver.requests(slow).stream().filter(request -> request.at().isBefore(lastFast)).count()).isLessThanOrEqualTo(20);
     }
 
