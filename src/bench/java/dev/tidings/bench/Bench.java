@@ -126,7 +126,10 @@ public final class Bench {
      * in the tests): commit-bound figures (P1) then depend on the disk.
      */
     private static final boolean FSYNC = "on".equals(System.getenv("BENCH_FSYNC"));
-    /** BENCH_PG_STATEMENTS=on: P1 to P4 and P8's deliveries record PostgreSQL's statements of their measured run ({@link StatementStats}). */
+    /**
+     * BENCH_PG_STATEMENTS=on: P1 to P4 and P8's deliveries record PostgreSQL's statements of their measured run, and
+     * the plans of slow ones go to target/bench-postgresql/postgresql.log ({@link StatementStats}).
+     */
     private static final boolean STATEMENTS = "on".equals(System.getenv("BENCH_PG_STATEMENTS"));
     /** BENCH_AOT_JAVA_HOME, a JDK 24 or later: P6 also starts the aot-jar package ({@link #AOT_JAR}) there with a trained AOT cache. */
     private static final String AOT_JAVA_HOME = System.getenv("BENCH_AOT_JAVA_HOME");
@@ -184,7 +187,7 @@ public final class Bench {
         report.put("tracing", TRACING_OFF ? "off (OpenTelemetry SDK disabled)" : "on (spans made, none exported: no collector)");
         report.put("postgresql_fsync", FSYNC ? "on" : "off");
         Path work = Files.createTempDirectory("tidings-bench");
-        postgres = PostgresServer.start(null, 0, FSYNC, STATEMENTS ? StatementStats.SETTINGS : Map.of());
+        postgres = PostgresServer.start(null, 0, FSYNC, STATEMENTS ? StatementStats.settings(Path.of("target", "bench-postgresql")) : Map.of());
         kafka = KafkaBroker.start(work.resolve("kafka"), 0, 0);
         try (Receiver receiver = Receiver.start()) {
             startup();

@@ -1,5 +1,6 @@
 package dev.tidings.bench;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -15,9 +16,22 @@ import java.util.Map;
  */
 final class StatementStats {
 
-    /** The server settings that load the statistics; they must be there when the server starts. */
-    static final Map<String, String> SETTINGS = Map.of("shared_preload_libraries", "pg_stat_statements",
-            "pg_stat_statements.track_planning", "on");
+    /** Statements that run longer than this have their plan written to the server's log ({@link #settings}). */
+    private static final String SLOW = "20ms";
+
+    /**
+     * The server settings that load the statistics (they must be there when the server starts), and auto_explain,
+     * which writes the plan of each statement slower than {@link #SLOW} to {@code postgresql.log} in {@code logs}:
+     * the plan a connection actually ran, which a later EXPLAIN may not reproduce.
+     */
+    static Map<String, String> settings(Path logs) {
+        return Map.of("shared_preload_libraries", "pg_stat_statements,auto_explain",
+                "pg_stat_statements.track_planning", "on",
+                "auto_explain.log_min_duration", SLOW,
+                "logging_collector", "on",
+                "log_directory", logs.toAbsolutePath().toString(),
+                "log_filename", "postgresql.log");
+    }
     private static final int TOP = 8;
 
     private StatementStats() {
