@@ -87,9 +87,9 @@ public class DeliveryWorker {
      * and of those only the $1 with room whose oldest due delivery is oldest are searched and locked: each gives
      * at least one delivery older than any of the others', so the answer is the same as searching them all.
      * Answers each leased delivery with its subscription's room, how many due deliveries were looked through
-     * ({@code seen}; 0 when all of them were), and what its attempt needs: target, event, its own trace context
-     * (a replay's) and its event's, and sealed signing secrets (newest first); null url or envelope if either went
-     * meanwhile.
+     * ({@code seen}; 0 when all of them were), and what its attempt needs: its subscription's target, rate limit and
+     * versions (read with the candidates, so no second lookup), event (null envelope if it went meanwhile), its own
+     * trace context (a replay's) and its event's, and sealed signing secrets (newest first).
      */
     private static final String CLAIM = """
             with busy as (
@@ -100,24 +100,22 @@ public class DeliveryWorker {
               where sent_at > clock_timestamp() - $4 * interval '1 s' group by webhook_id),
             open as (
               select * from (
-                select s.id, w.*, least($3 - coalesce(b.n, 0), s.rate_limit - coalesce(r.n, 0)) as room
+                select s.url, s.rate_limit, s.versions, w.*, least($3 - coalesce(b.n, 0), s.rate_limit - coalesce(r.n, 0)) as room
                 from %3$s
                 left join busy b on b.webhook_id = s.id left join recent r on r.webhook_id = s.id) o
-              where room > 0 order by oldest, id limit $1),
+              where room > 0 order by oldest, webhook_id limit $1),
             chosen as (
-              select due.id, due.next_attempt_at, open.room, open.seen from open cross join lateral (
+              select due.id, due.next_attempt_at, open.* from open cross join lateral (
                 select d.id, d.next_attempt_at from webhook_delivery d
-                where d.webhook_id = open.id and d.status = '%1$s' and d.next_attempt_at <= now()
+                where d.webhook_id = open.webhook_id and d.status = '%1$s' and d.next_attempt_at <= now()
                 order by d.next_attempt_at, d.id limit least(open.room, $1) for update of d skip locked) due
               order by due.next_attempt_at, due.id limit $1),
             claimed as (
               update webhook_delivery d set next_attempt_at = now() + $2 * interval '1 s', lease_token = gen_random_uuid()
               from chosen where d.id = chosen.id
-              returning d.*, chosen.room, chosen.seen)
-            select c.*, o.version, o.envelope, o.traceparent as event_traceparent, o.tracestate as event_tracestate,
-              s.url, s.rate_limit, s.versions, k.*
+              returning d.*, room, seen, url, rate_limit, versions)
+            select c.*, o.version, o.envelope, o.traceparent as event_traceparent, o.tracestate as event_tracestate, k.*
             from claimed c
-            left join webhook_subscription s on s.id = c.webhook_id
             left join outbox o on o.event_id = c.event_id
             cross join lateral (
               select array_agg(sealed_secret order by created_at desc, id desc) as sealed_secrets,
@@ -304,8 +302,8 @@ public class DeliveryWorker {
                     Map<UUID, List<String>> secrets = new HashMap<>();
                     List<Claimed> claimed = new ArrayList<>(leased.size());
                     for (Row row : leased) {
-                        if (row.getString("url") == null || row.getString("envelope") == null) {
-                            continue; // its subscription or event went while it was being claimed: the lease runs out
+                        if (row.getString("envelope") == null) {
+                            continue; // its event went while it was being claimed: the lease runs out
                         }
                         UUID webhookId = row.getUUID("webhook_id");
                         boolean moreMayBeDue = leased.size() == free || taken.get(webhookId) >= row.getLong("room");
