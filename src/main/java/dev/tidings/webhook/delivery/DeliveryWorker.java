@@ -163,6 +163,11 @@ public class DeliveryWorker {
      * burst of 10,000 deliveries to 10,000 subscriptions, against 2 when planned for the full tables).
      */
     private static final Duration SLOW_CLAIM = Duration.ofMillis(20);
+    /**
+     * Connections are told to plan again at most this often: on a machine too busy for any claim to take less than
+     * {@link #SLOW_CLAIM}, planning again would only add to the load.
+     */
+    private static final Duration PLAN_AGAIN_EVERY = Duration.ofSeconds(1);
     private static final String PLAN_AGAIN = "discard plans";
     private static final String RELEASE = """
             update webhook_delivery set next_attempt_at = now(), lease_token = null where id = any($1) and status = $2""";
@@ -183,6 +188,7 @@ public class DeliveryWorker {
     private final Duration pollInterval;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicLong lastForgotten = new AtomicLong(System.nanoTime() - FORGET_EVERY.toNanos());
+    private final AtomicLong lastPlannedAgain = new AtomicLong(System.nanoTime() - PLAN_AGAIN_EVERY.toNanos());
     private final BackgroundLoop loop = new BackgroundLoop("Webhook delivery", this::claimAndStart);
 
     public DeliveryWorker(Pool pool, WebhookRepository subscriptions, WebhookSender sender, DeliveryLedger ledger,
@@ -296,7 +302,7 @@ public class DeliveryWorker {
      */
     private Uni<List<Claimed>> claim(int free) {
         return pool.withTransaction(c -> c.query(TAKE_TURN).execute()
-                        .chain(() -> forgetOldSendsNow() ? c.query(FORGET_OLD_SENDS).execute().replaceWithVoid() : Uni.createFrom().voidItem())
+                        .chain(() -> atMostEvery(FORGET_EVERY, lastForgotten) ? c.query(FORGET_OLD_SENDS).execute().replaceWithVoid() : Uni.createFrom().voidItem())
                         .chain(() -> planAgainIfSlow(c, lease(c, free))))
                 .map(leased -> {
                     Map<UUID, Long> taken = leased.stream().collect(Collectors.groupingBy(row -> row.getUUID("webhook_id"), Collectors.counting()));
@@ -330,11 +336,14 @@ public class DeliveryWorker {
         });
     }
 
-    /** Runs {@code claim}; if it took {@link #SLOW_CLAIM} or longer, the connection's kept plans are dropped. */
-    private static Uni<List<Row>> planAgainIfSlow(SqlConnection c, Uni<List<Row>> claim) {
+    /**
+     * Runs {@code claim}; if it took {@link #SLOW_CLAIM} or longer, the connection's kept plans are dropped (at most
+     * every {@link #PLAN_AGAIN_EVERY}).
+     */
+    private Uni<List<Row>> planAgainIfSlow(SqlConnection c, Uni<List<Row>> claim) {
         return Uni.createFrom().deferred(() -> {
             long started = System.nanoTime();
-            return claim.call(() -> System.nanoTime() - started >= SLOW_CLAIM.toNanos()
+            return claim.call(() -> System.nanoTime() - started >= SLOW_CLAIM.toNanos() && atMostEvery(PLAN_AGAIN_EVERY, lastPlannedAgain)
                     ? c.query(PLAN_AGAIN).execute() : Uni.createFrom().voidItem());
         });
     }
@@ -350,10 +359,11 @@ public class DeliveryWorker {
         return CLAIM.formatted(pending, active, candidates.formatted(pending, active)).replaceAll("\\s+", " ");
     }
 
-    private boolean forgetOldSendsNow() {
+    /** Whether {@code every} has passed since {@code last}, which it then moves to now (one caller wins). */
+    private static boolean atMostEvery(Duration every, AtomicLong last) {
         long now = System.nanoTime();
-        long last = lastForgotten.get();
-        return now - last >= FORGET_EVERY.toNanos() && lastForgotten.compareAndSet(last, now);
+        long before = last.get();
+        return now - before >= every.toNanos() && last.compareAndSet(before, now);
     }
 
     private List<String> openSecrets(UUID webhookId, Row row) {
