@@ -127,8 +127,9 @@ public final class Bench {
      */
     private static final boolean FSYNC = "on".equals(System.getenv("BENCH_FSYNC"));
     /**
-     * BENCH_PG_STATEMENTS=on: P1 to P4 and P8's deliveries record PostgreSQL's statements of their measured run, and
-     * the plans of slow ones go to target/bench-postgresql/postgresql.log ({@link StatementStats}).
+     * BENCH_PG_STATEMENTS=on: P1 to P4, P8's deliveries and P7's run beside the stuck receiver record PostgreSQL's
+     * statements of their measured run, and the plans of slow ones go to target/bench-postgresql/postgresql.log
+     * ({@link StatementStats}).
      */
     private static final boolean STATEMENTS = "on".equals(System.getenv("BENCH_PG_STATEMENTS"));
     /** BENCH_AOT_JAVA_HOME, a JDK 24 or later: P6 also starts the aot-jar package ({@link #AOT_JAR}) there with a trained AOT cache. */
@@ -1034,7 +1035,11 @@ public final class Bench {
             }
             int heldAtStart = stuck.open();
             long acceptedBefore = stuck.accepted();
+            resetStatements();
+            Map<String, Duration> cpuBefore = cpuByProcess();
             Run withStuck = deliverAll(sql, receiver, "/fairness-with-stuck", deliveries, healthy);
+            Map<String, Object> coresWithStuck = coresSince(cpuBefore, withStuck.time());
+            recordStatements(p7);
             long acceptedDuring = stuck.accepted() - acceptedBefore;
             long stuckRecorded = count(sql, "select count(*) from webhook_attempt where webhook_id = '" + stuckId + "'");
             int stuckMaxHeld = stuck.maxOpen();
@@ -1053,6 +1058,7 @@ public final class Bench {
             p7.put("concurrency_per_subscription", FAIRNESS_PER_SUBSCRIPTION);
             p7.put("ours_with_stuck_seconds", Measurements.round(withSeconds));
             p7.put("ours_with_stuck_per_s", Measurements.round(deliveries / withSeconds));
+            p7.put("ours_with_stuck_cores_used", coresWithStuck);
             p7.put("baseline", "the same deliveries to the same receiver without the stuck subscription, run before and after (mean)");
             p7.put("baseline_alone_seconds", List.of(Measurements.round(alone.time().toMillis() / 1000.0),
                     Measurements.round(aloneAgain.time().toMillis() / 1000.0)));
