@@ -18,6 +18,7 @@ final class StatementStats {
 
     /** Statements that run longer than this have their plan written to the server's log ({@link #settings}). */
     private static final String SLOW = "20ms";
+    private static final int TOP = 8;
 
     /**
      * The server settings that load the statistics (they must be there when the server starts), and auto_explain,
@@ -32,7 +33,6 @@ final class StatementStats {
                 "log_directory", logs.toAbsolutePath().toString(),
                 "log_filename", "postgresql.log");
     }
-    private static final int TOP = 8;
 
     private StatementStats() {
     }
