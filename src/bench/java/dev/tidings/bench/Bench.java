@@ -110,6 +110,7 @@ public final class Bench {
     static final Duration FAIRNESS_TIMEOUT = Duration.ofSeconds(2);
     static final int FAIRNESS_CONCURRENCY = 64;
     static final int FAIRNESS_PER_SUBSCRIPTION = 8;
+    static final int STUCK_BACKLOG = 20_000;
 
     private final Plan plan;
     /** Scenarios chosen with --only (empty: every one); such a partial run writes its results under target/. */
@@ -1028,7 +1029,9 @@ public final class Bench {
             Run alone = deliverAll(sql, receiver, "/fairness-alone", deliveries, healthy);
 
             String stuckId = subscribe(stuck.url(), "bench.nothing");
-            long stuckBacklog = enqueue(sql, stuckId, 2_000); // far more than it can attempt during the run: its retries wait a minute
+            // Far more than it can attempt during the run (its retries wait a minute), and as an hour's outage of a busy
+            // receiver leaves it: every claim must find the healthy deliveries without reading through this backlog.
+            long stuckBacklog = enqueue(sql, stuckId, STUCK_BACKLOG);
             long deadline = System.nanoTime() + FAIRNESS_TIMEOUT.multipliedBy(3).toNanos();
             while (stuck.open() < FAIRNESS_PER_SUBSCRIPTION && System.nanoTime() < deadline) {
                 Thread.sleep(10); // until the stuck subscription holds its share
