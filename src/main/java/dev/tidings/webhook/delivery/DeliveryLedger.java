@@ -107,7 +107,7 @@ public class DeliveryLedger {
               update webhook_delivery d set status = $10, attempts = d.attempts + 1, next_attempt_at = null,
                 last_response_status = b.response_status, last_error = null, lease_token = null
               from batch b
-              where d.id = any(array(select id from leased)) and b.id = d.id
+              where d.id = any(array(select id from leased)) and b.id = d.id and b.lease_token = d.lease_token
               returning d.id, d.attempts),
             unparked as (delete from dead_letter where id in (select id from succeeded)),
             logged as (

@@ -88,13 +88,13 @@ public class DeliveryWorker {
      * has a rate limit, as its requests sent in the last window leave room for (the {@link SendWindow} decides for
      * each request when it leaves); oldest first overall. Equal due times go by id: a recovery's deliveries share one
      * due time and have ids in log order.
-     * Only subscriptions with due deliveries are looked at, so idle subscriptions (thousands, say) cost a claim nothing;
+     * Only subscriptions with pending deliveries are looked at, so idle subscriptions (thousands, say) cost a claim nothing;
      * and of those only the $1 with room whose oldest due delivery is oldest are searched and locked: each gives
      * at least one delivery older than any of the others', so the answer is the same as searching them all. The
      * candidates are taken in that order and each one's room (its leases running, its recent requests) is counted
      * through its own key as it comes, so a claim counts for the few it needs, not for every candidate.
      * Answers each leased delivery with its subscription's room, how many due deliveries were looked through
-     * ({@code seen}; 0 when all of them were), and what its attempt needs: its subscription's target, rate limit and
+     * ({@code seen}; 0 when every subscription was), and what its attempt needs: its subscription's target, rate limit and
      * versions (read with the candidates, so no second lookup), event (null envelope if it went meanwhile), its own
      * trace context (a replay's) and its event's, and sealed signing secrets (newest first).
      */
@@ -108,7 +108,7 @@ public class DeliveryWorker {
                 where webhook_id = s.id and lease_token is not null and status = '%1$s' and next_attempt_at > now()) b
               cross join lateral (
                 select count(*) as n from webhook_send
-                where s.rate_limit is not null and webhook_id = s.id and sent_at > clock_timestamp() - $4 * interval '1 s') r
+                where s.rate_limit is not null and webhook_id = s.id and sent_at > (select clock_timestamp() - $4 * interval '1 s')) r
               where least($3 - b.n, s.rate_limit - r.n) > 0 order by oldest, webhook_id limit $1),
             chosen as (
               select due.id, due.next_attempt_at, open.* from open cross join lateral (
@@ -138,11 +138,16 @@ public class DeliveryWorker {
      * oldest), not by reading every due delivery: a subscription at its limit with a backlog of thousands (a receiver
      * that does not answer) would make every claim read that whole backlog (16 ms a claim behind 20,000 due
      * deliveries, 40 ms behind 100,000; 0.5 ms this way). The price is about 3 µs per subscription with pending
-     * deliveries (20 ms with 6,700 of them, where reading their one due delivery each took 9).
+     * deliveries (20 ms with 6,700 of them, where reading their one due delivery each took 9), so the search only
+     * starts if at least $6 deliveries are due: {@link #lease} passes how many the first claim looked through when it
+     * leased nothing (fewer due means it saw them all, as when nothing is due), else 0.
      */
     static final String CLAIM_FROM_ALL = claimAmong("""
             with recursive pending as (
-              (select webhook_id, next_attempt_at from webhook_delivery where status = '%1$s' order by webhook_id, next_attempt_at limit 1)
+              (select webhook_id, next_attempt_at from webhook_delivery
+                where status = '%1$s'
+                  and (select count(*) from (select from webhook_delivery where status = '%1$s' and next_attempt_at <= now() limit $6) due) >= $6
+                order by webhook_id, next_attempt_at limit 1)
               union all
               select n.* from pending p cross join lateral (
                 select webhook_id, next_attempt_at from webhook_delivery
@@ -150,11 +155,9 @@ public class DeliveryWorker {
             select webhook_id, next_attempt_at as oldest, 0 as seen from pending where next_attempt_at <= now() order by oldest, webhook_id""");
     /**
      * Due deliveries a claim first looks through, per free slot. When they leave slots free although more may be
-     * due (their subscriptions have no room), the claim looks through all of them.
+     * due (their subscriptions have no room), the claim looks at every subscription with due deliveries.
      */
     private static final int LOOK_THROUGH_PER_SLOT = 4;
-    /** The claim must not be longer: the pool's connections would parse and plan it again on every call. */
-    static final int CACHED_SQL_LIMIT = BoundedDatabasePool.CACHED_SQL_LIMIT;
     private static final String FORGET_OLD_SENDS = "delete from webhook_send where sent_at < clock_timestamp() - interval '1 minute'";
     /** Sends older than a minute are forgotten at most this often (the rate window looks back just over a second). */
     private static final Duration FORGET_EVERY = Duration.ofSeconds(10);
@@ -293,8 +296,8 @@ public class DeliveryWorker {
     /**
      * Leases up to {@code free} due deliveries and loads what their attempts need, in one transaction. The claim
      * first looks through the oldest due deliveries only ({@link #LOOK_THROUGH_PER_SLOT}); if that fills fewer slots
-     * than are free although there may be more due (it looked through as many as it could, or found none with room),
-     * it looks through all of them, so a subscription at its limit with a long backlog never hides the others'.
+     * than are free although there may be more due (it looked through as many as it could), it looks at every
+     * subscription with due deliveries, so a subscription at its limit with a long backlog never hides the others'.
      *
      * <p>A finished attempt frees a slot, but a new claim only finds more if this one may have left some behind:
      * when it filled every free slot, or took as many of a subscription's deliveries as that subscription
@@ -322,7 +325,10 @@ public class DeliveryWorker {
                 });
     }
 
-    /** The claim's statements: the oldest due deliveries first, then, if slots are left free for want of room, all of them. */
+    /**
+     * The claim's statements: among the oldest due deliveries first, then, if slots are left free for want of room and
+     * there may be more due than it saw, among every subscription with due deliveries.
+     */
     private Uni<List<Row>> lease(SqlConnection c, int free) {
         int lookThrough = LOOK_THROUGH_PER_SLOT * free;
         return c.preparedQuery(CLAIM_FROM_OLDEST).execute(arguments(free).addInteger(lookThrough)).chain(oldest -> {
@@ -331,7 +337,8 @@ public class DeliveryWorker {
             if (leased.size() == free || !leased.isEmpty() && leased.get(0).getLong("seen") < lookThrough) {
                 return Uni.createFrom().item(leased);
             }
-            return c.preparedQuery(CLAIM_FROM_ALL).execute(arguments(free - leased.size())).map(all -> {
+            int mustBeDue = leased.isEmpty() ? lookThrough : 0;
+            return c.preparedQuery(CLAIM_FROM_ALL).execute(arguments(free - leased.size()).addInteger(mustBeDue)).map(all -> {
                 all.forEach(leased::add);
                 return leased;
             });
@@ -354,11 +361,14 @@ public class DeliveryWorker {
         return Tuple.of(free, leaseSeconds, perSubscription, SendWindow.seconds(SendWindow.WINDOW), DeliveryStatus.PENDING.wireName());
     }
 
-    /** {@link #CLAIM} with its candidates, its whitespace collapsed: the text stays within {@link #CACHED_SQL_LIMIT}. */
+    /**
+     * {@link #CLAIM} with its candidates, its whitespace collapsed: the text must stay within the statements the pool's
+     * connections keep ({@link BoundedDatabasePool#CACHED_SQL_LIMIT}), or it would be parsed and planned on every call.
+     */
     private static String claimAmong(String candidates) {
         String pending = DeliveryStatus.PENDING.wireName();
         String active = SubscriptionStatus.ACTIVE.wireName();
-        return CLAIM.formatted(pending, active, candidates.formatted(pending, active)).replaceAll("\\s+", " ");
+        return CLAIM.formatted(pending, active, candidates.formatted(pending)).replaceAll("\\s+", " ");
     }
 
     /** Whether {@code every} has passed since {@code last}, which it then moves to now (one caller wins). */
