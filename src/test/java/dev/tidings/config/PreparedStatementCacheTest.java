@@ -12,8 +12,8 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The pool's connections keep statements as long as the delivery worker's claim prepared (Vert.x's own limit is shorter):
- * otherwise PostgreSQL would parse and plan the claim on every call.
+ * The pool's connections keep prepared statements as long as the delivery worker's claim (Vert.x's own limit is
+ * shorter): otherwise PostgreSQL would parse and plan the claim on every call.
  */
 @QuarkusTest
 class PreparedStatementCacheTest {

@@ -140,12 +140,13 @@ public class DeliveryWorker {
      * deliveries, 40 ms behind 100,000; 0.5 ms this way). The price is about 3 µs per subscription with pending
      * deliveries (20 ms with 6,700 of them, where reading their one due delivery each took 9), so the search only
      * starts if at least $6 deliveries are due: {@link #lease} passes how many the first claim looked through when it
-     * leased nothing (fewer due means it saw them all, as when nothing is due), else 0.
+     * leased nothing (fewer due means it saw them all, as when nothing is due), else 0. The first step names
+     * {@code webhook_id is not null}, as the index's condition does (see migration V20).
      */
     static final String CLAIM_FROM_ALL = claimAmong("""
             with recursive pending as (
               (select webhook_id, next_attempt_at from webhook_delivery
-                where status = '%1$s'
+                where status = '%1$s' and webhook_id is not null
                   and (select count(*) from (select from webhook_delivery where status = '%1$s' and next_attempt_at <= now() limit $6) due) >= $6
                 order by webhook_id, next_attempt_at limit 1)
               union all
