@@ -27,6 +27,7 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,18 +84,18 @@ public class DeliveryWorker {
      * instead of 2 for 22 deliveries among 10,000 subscriptions). With the status as an argument that index cannot
      * serve them, and the index by subscription, status and due time does.
      * {@code %3$s} gives the candidates: subscriptions with due deliveries and their oldest due time ({@code oldest}),
-     * oldest first; see {@link #CLAIM_FROM_OLDEST} and {@link #CLAIM_FROM_ALL}.
+     * {@code %4$s} the order they are taken in; see {@link #CLAIM_FROM_OLDEST} and {@link #CLAIM_FROM_NEXT}.
      * For each active candidate, its oldest due deliveries, as many (at most $1) as it has slots left and, if it
      * has a rate limit, as its requests sent in the last window leave room for (the {@link SendWindow} decides for
      * each request when it leaves); oldest first overall. Equal due times go by id: a recovery's deliveries share one
      * due time and have ids in log order.
      * Only subscriptions with pending deliveries are looked at, so idle subscriptions (thousands, say) cost a claim nothing;
-     * and of those only the $1 with room whose oldest due delivery is oldest are searched and locked: each gives
-     * at least one delivery older than any of the others', so the answer is the same as searching them all. The
-     * candidates are taken in that order and each one's room (its leases running, its recent requests) is counted
-     * through its own key as it comes, so a claim counts for the few it needs, not for every candidate.
+     * and of those only the first $1 with room are searched and locked (taken oldest first, each gives at least one
+     * delivery older than any of the others', so the answer is the same as searching them all). The candidates are
+     * taken in order and each one's room (its leases running, its recent requests) is counted through its own key as
+     * it comes, so a claim counts for the few it needs, not for every candidate.
      * Answers each leased delivery with its subscription's room, how many due deliveries were looked through
-     * ({@code seen}; 0 when every subscription was), and what its attempt needs: its subscription's target, rate limit and
+     * ({@code seen}; 0 when subscriptions were searched in turns), and what its attempt needs: its subscription's target, rate limit and
      * versions (read with the candidates, so no second lookup), event (null envelope if it went meanwhile), its own
      * trace context (a replay's) and its event's, and sealed signing secrets (newest first).
      */
@@ -109,7 +110,7 @@ public class DeliveryWorker {
               cross join lateral (
                 select count(*) as n from webhook_send
                 where s.rate_limit is not null and webhook_id = s.id and sent_at > (select clock_timestamp() - $4 * interval '1 s')) r
-              where least($3 - b.n, s.rate_limit - r.n) > 0 order by oldest, webhook_id limit $1),
+              where least($3 - b.n, s.rate_limit - r.n) > 0 %4$s limit $1),
             chosen as (
               select due.id, due.next_attempt_at, open.* from open cross join lateral (
                 select d.id, d.next_attempt_at from webhook_delivery d
@@ -131,31 +132,43 @@ public class DeliveryWorker {
     static final String CLAIM_FROM_OLDEST = claimAmong("""
             select webhook_id, min(next_attempt_at) as oldest, sum(count(*)) over () as seen
             from (select * from webhook_delivery where status = '%1$s' and next_attempt_at <= now() order by next_attempt_at limit $6) walk
-            group by webhook_id order by oldest, webhook_id""");
+            group by webhook_id order by oldest, webhook_id""", "order by oldest, webhook_id");
     /**
-     * {@link #CLAIM} among every subscription with due deliveries. They are found by stepping through the index of
-     * pending deliveries by subscription, one lookup per subscription with pending deliveries (its first entry is its
-     * oldest), not by reading every due delivery: a subscription at its limit with a backlog of thousands (a receiver
-     * that does not answer) would make every claim read that whole backlog (16 ms a claim behind 20,000 due
-     * deliveries, 40 ms behind 100,000; 0.5 ms this way). The price is about 3 µs per subscription with pending
-     * deliveries (20 ms with 6,700 of them, where reading their one due delivery each took 9), so the search only
-     * starts if at least $6 deliveries are due: {@link #lease} passes how many the first claim looked through when it
-     * leased nothing (fewer due means it saw them all, as when nothing is due), else 0. Every step is the same lookup,
-     * from the nil UUID (below every id) on: a first step without a bound on the subscription was planned, once, as
-     * reading and sorting every pending delivery (5 ms a claim in P7).
+     * {@link #CLAIM} among the subscriptions with due deliveries, taken in turns: from the one after {@code $7}, where the
+     * search before stopped, to the last, then from the first up to {@code $7}, until $1 with room are found. They are
+     * found by stepping through the index of pending deliveries by subscription, one lookup per subscription (its first
+     * entry is its oldest), not by reading every due delivery: a subscription at its limit with a backlog of thousands (a
+     * receiver that does not answer) would make every claim read that whole backlog (16 ms a claim behind 20,000 due
+     * deliveries, 40 ms behind 100,000). Nor does it order them all by their oldest due delivery: at about 3 µs a step,
+     * that cost 22 ms a claim with 6,700 subscriptions with due deliveries beside such a backlog; taken in turns, the
+     * search stops once it has found enough (0.7 ms there), and every subscription's turn comes.
+     * It starts only if at least $6 deliveries are due: {@link #lease} passes how many the first claim looked through
+     * when it leased nothing (fewer due means it saw them all, as when nothing is due), else 0. Every step is the same
+     * keyed lookup, from a subscription's id on: a first step without a bound on the subscription was planned, once,
+     * as reading and sorting every pending delivery (5 ms a claim in P7), so the wrap-around starts from the nil UUID.
      */
-    static final String CLAIM_FROM_ALL = claimAmong("""
-            with recursive pending as (
-              select '00000000-0000-0000-0000-000000000000'::uuid as webhook_id, null::timestamptz as next_attempt_at
-              where (select count(*) from (select from webhook_delivery where status = '%1$s' and next_attempt_at <= now() limit $6) due) >= $6
+    static final String CLAIM_FROM_NEXT = claimAmong("""
+            with recursive searching as (
+              select (select count(*) from (select from webhook_delivery where status = '%1$s' and next_attempt_at <= now() limit $6) due) >= $6 as yes),
+            after as (
+              select $7::uuid as webhook_id, null::timestamptz as next_attempt_at where (select yes from searching)
               union all
-              select n.* from pending p cross join lateral (
+              select n.* from after p cross join lateral (
                 select webhook_id, next_attempt_at from webhook_delivery
-                where status = '%1$s' and webhook_id > p.webhook_id order by webhook_id, next_attempt_at limit 1) n)
-            select webhook_id, next_attempt_at as oldest, 0 as seen from pending where next_attempt_at <= now() order by oldest, webhook_id""");
+                where status = '%1$s' and webhook_id > p.webhook_id order by webhook_id, next_attempt_at limit 1) n),
+            before (webhook_id, next_attempt_at) as (
+              select '00000000-0000-0000-0000-000000000000'::uuid, null::timestamptz where (select yes from searching)
+              union all
+              select n.* from before p cross join lateral (
+                select webhook_id, next_attempt_at from webhook_delivery
+                where status = '%1$s' and webhook_id > p.webhook_id order by webhook_id, next_attempt_at limit 1) n
+              where n.webhook_id <= $7)
+            select webhook_id, next_attempt_at as oldest, 0 as seen from after where next_attempt_at <= now()
+            union all
+            select webhook_id, next_attempt_at, 0 from before where next_attempt_at <= now()""", "");
     /**
      * Due deliveries a claim first looks through, per free slot. When they leave slots free although more may be
-     * due (their subscriptions have no room), the claim looks at every subscription with due deliveries.
+     * due (their subscriptions have no room), the claim searches the subscriptions with due deliveries in turns.
      */
     private static final int LOOK_THROUGH_PER_SLOT = 4;
     private static final String FORGET_OLD_SENDS = "delete from webhook_send where sent_at < clock_timestamp() - interval '1 minute'";
@@ -193,6 +206,8 @@ public class DeliveryWorker {
     private final Duration pollInterval;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicLong lastForgotten = new AtomicLong(System.nanoTime() - FORGET_EVERY.toNanos());
+    /** Where the last search of subscriptions in turns stopped ({@link #CLAIM_FROM_NEXT}); claims run one at a time. */
+    private volatile UUID searchedUpTo = new UUID(0, 0);
     private final AtomicLong lastPlannedAgain = new AtomicLong(System.nanoTime() - PLAN_AGAIN_EVERY.toNanos());
     private final BackgroundLoop loop = new BackgroundLoop("Webhook delivery", this::claimAndStart);
 
@@ -296,8 +311,8 @@ public class DeliveryWorker {
     /**
      * Leases up to {@code free} due deliveries and loads what their attempts need, in one transaction. The claim
      * first looks through the oldest due deliveries only ({@link #LOOK_THROUGH_PER_SLOT}); if that fills fewer slots
-     * than are free although there may be more due (it looked through as many as it could), it looks at every
-     * subscription with due deliveries, so a subscription at its limit with a long backlog never hides the others'.
+     * than are free although there may be more due (it looked through as many as it could), it searches the
+     * subscriptions with due deliveries in turns, so a subscription at its limit with a long backlog never hides the others'.
      *
      * <p>A finished attempt frees a slot, but a new claim only finds more if this one may have left some behind:
      * when it filled every free slot, or took as many of a subscription's deliveries as that subscription
@@ -327,7 +342,7 @@ public class DeliveryWorker {
 
     /**
      * The claim's statements: among the oldest due deliveries first, then, if slots are left free for want of room and
-     * there may be more due than it saw, among every subscription with due deliveries.
+     * there may be more due than it saw, among the subscriptions with due deliveries, taken in turns.
      */
     private Uni<List<Row>> lease(SqlConnection c, int free) {
         int lookThrough = LOOK_THROUGH_PER_SLOT * free;
@@ -338,11 +353,28 @@ public class DeliveryWorker {
                 return Uni.createFrom().item(leased);
             }
             int mustBeDue = leased.isEmpty() ? lookThrough : 0;
-            return c.preparedQuery(CLAIM_FROM_ALL).execute(arguments(free - leased.size()).addInteger(mustBeDue)).map(all -> {
-                all.forEach(leased::add);
+            UUID from = searchedUpTo;
+            return c.preparedQuery(CLAIM_FROM_NEXT).execute(arguments(free - leased.size()).addInteger(mustBeDue).addUUID(from)).map(next -> {
+                List<UUID> taken = new ArrayList<>(next.size());
+                next.forEach(row -> {
+                    leased.add(row);
+                    taken.add(row.getUUID("webhook_id"));
+                });
+                searchedUpTo = lastInTurn(taken, from);
                 return leased;
             });
         });
+    }
+
+    /**
+     * Of the subscriptions a search in turns from {@code from} took deliveries of, the one it came to last (it went on
+     * to the last id, then from the first), in PostgreSQL's order of UUIDs (their bytes, unsigned); {@code from} if none.
+     */
+    static UUID lastInTurn(List<UUID> taken, UUID from) {
+        Comparator<UUID> byBytes = Comparator.comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
+                .thenComparing(UUID::getLeastSignificantBits, Long::compareUnsigned);
+        Comparator<UUID> inTurn = Comparator.comparing((UUID id) -> byBytes.compare(id, from) <= 0).thenComparing(byBytes);
+        return taken.stream().max(inTurn).orElse(from);
     }
 
     /**
@@ -365,10 +397,10 @@ public class DeliveryWorker {
      * {@link #CLAIM} with its candidates, its whitespace collapsed: the text must stay within the statements the pool's
      * connections keep ({@link BoundedDatabasePool#CACHED_SQL_LIMIT}), or it would be parsed and planned on every call.
      */
-    private static String claimAmong(String candidates) {
+    private static String claimAmong(String candidates, String order) {
         String pending = DeliveryStatus.PENDING.wireName();
         String active = SubscriptionStatus.ACTIVE.wireName();
-        return CLAIM.formatted(pending, active, candidates.formatted(pending)).replaceAll("\\s+", " ");
+        return CLAIM.formatted(pending, active, candidates.formatted(pending), order).replaceAll("\\s+", " ");
     }
 
     /** Whether {@code every} has passed since {@code last}, which it then moves to now (one caller wins). */
