@@ -1007,9 +1007,10 @@ public final class Bench {
     /**
      * A service of its own (attempt timeout {@link #FAIRNESS_TIMEOUT}) delivers a backlog of due deliveries
      * to the fast receiver three times: alone, then while a second subscription's receiver accepts every
-     * connection, reads the request and never answers, then alone again (the two alone runs bracket the
-     * other, so drift in the run cancels out). The stuck subscription gets a backlog of its own and is
-     * holding its share of attempts before the healthy backlog is released.
+     * connection, reads the request and never answers, then alone again; the faster alone run is the baseline
+     * (so what is left of the warm-up cannot flatter the ratio). The stuck subscription gets a backlog of its own
+     * and is holding its share of attempts before the healthy backlog is released. With P8 in the run, one
+     * delivery to each of P8's subscriptions is timed the same three ways.
      */
     private void fairness(Receiver receiver) throws Exception {
         Map<String, String> env = serviceEnvironment();
@@ -1025,8 +1026,13 @@ public final class Bench {
         List<String> healthy = new ArrayList<>();
         try (Connection sql = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres");
              StuckReceiver stuck = StuckReceiver.start()) {
-            deliverAll(sql, receiver, "/fairness-warm-up", deliveries / 4, healthy); // warm-up of the new instance
+            // warm-up of the new instance: after a quarter of the run, the first run alone still took up to twice the second
+            deliverAll(sql, receiver, "/fairness-warm-up", deliveries, healthy);
             Run alone = deliverAll(sql, receiver, "/fairness-alone", deliveries, healthy);
+            List<Duration> many = new ArrayList<>(); // to P8's subscriptions: alone, beside the stuck one, alone again
+            if (runs("P8")) {
+                many.add(deliverToMany(sql, receiver, 1));
+            }
 
             String stuckId = subscribe(stuck.url(), "bench.nothing");
             // Far more than it can attempt during the run (its retries wait a minute), and as an hour's outage of a busy
@@ -1044,6 +1050,9 @@ public final class Bench {
             Map<String, Object> coresWithStuck = coresSince(cpuBefore, withStuck.time());
             recordStatements(p7);
             long acceptedDuring = stuck.accepted() - acceptedBefore;
+            if (runs("P8")) {
+                many.add(deliverToMany(sql, receiver, 2));
+            }
             long stuckRecorded = count(sql, "select count(*) from webhook_attempt where webhook_id = '" + stuckId + "'");
             int stuckMaxHeld = stuck.maxOpen();
             unsubscribe(stuckId);
@@ -1052,8 +1061,12 @@ public final class Bench {
                 Thread.sleep(10); // until the last stuck attempts time out
             }
             Run aloneAgain = deliverAll(sql, receiver, "/fairness-alone-again", deliveries, healthy);
+            if (runs("P8")) {
+                many.add(deliverToMany(sql, receiver, 3));
+            }
 
-            double aloneSeconds = (alone.time().toMillis() + aloneAgain.time().toMillis()) / 2000.0;
+            double aloneSeconds = Math.min(alone.time().toMillis(), aloneAgain.time().toMillis()) / 1000.0;
+            double aloneMeanSeconds = (alone.time().toMillis() + aloneAgain.time().toMillis()) / 2000.0;
             double withSeconds = withStuck.time().toMillis() / 1000.0;
             p7.put("deliveries", deliveries);
             p7.put("timeout_ms", FAIRNESS_TIMEOUT.toMillis());
@@ -1062,11 +1075,12 @@ public final class Bench {
             p7.put("ours_with_stuck_seconds", Measurements.round(withSeconds));
             p7.put("ours_with_stuck_per_s", Measurements.round(deliveries / withSeconds));
             p7.put("ours_with_stuck_cores_used", coresWithStuck);
-            p7.put("baseline", "the same deliveries to the same receiver without the stuck subscription, run before and after (mean)");
+            p7.put("baseline", "the same deliveries to the same receiver without the stuck subscription, run before and after (the faster)");
             p7.put("baseline_alone_seconds", List.of(Measurements.round(alone.time().toMillis() / 1000.0),
                     Measurements.round(aloneAgain.time().toMillis() / 1000.0)));
             p7.put("baseline_alone_per_s", Measurements.round(deliveries / aloneSeconds));
             p7.put("ratio_rate", Measurements.round(aloneSeconds / withSeconds));
+            p7.put("ratio_rate_against_mean", Measurements.round(aloneMeanSeconds / withSeconds)); // as runs before 2026-11-30 reported it
             p7.put("stuck_backlog", stuckBacklog);
             p7.put("stuck_held_at_start", heldAtStart);
             p7.put("stuck_max_held", stuckMaxHeld);
@@ -1079,6 +1093,17 @@ public final class Bench {
             p7.put("healthy_attempt_p50_ms_with_stuck", attemptMedian(sql, healthy.get(2)));
             p7.put("healthy_failed_attempts", count(sql, "select count(*) from webhook_attempt where status <> 'succeeded' and webhook_id in ('"
                     + String.join("', '", healthy) + "')"));
+            if (!many.isEmpty()) {
+                double manyAlone = Math.min(many.get(0).toMillis(), many.get(2).toMillis()) / 1000.0;
+                double manyWith = many.get(1).toMillis() / 1000.0;
+                Map<String, Object> among = new LinkedHashMap<>();
+                among.put("subscriptions", count(sql, "select count(*) from webhook_subscription where url like '%/accounts'"));
+                among.put("baseline", "one delivery to each of P8's subscriptions, without the stuck subscription, before and after (the faster)");
+                among.put("alone_seconds", List.of(Measurements.round(many.get(0).toMillis() / 1000.0), Measurements.round(many.get(2).toMillis() / 1000.0)));
+                among.put("with_stuck_seconds", Measurements.round(manyWith));
+                among.put("ratio_rate", Measurements.round(manyAlone / manyWith));
+                p7.put("among_p8_subscriptions", among);
+            }
         } finally {
             for (String webhookId : healthy) {
                 unsubscribe(webhookId);
@@ -1117,6 +1142,30 @@ public final class Bench {
             Duration time = Duration.ofNanos(System.nanoTime() - t0);
             return new Run(time, leases.mean());
         }
+    }
+
+    /**
+     * Makes one delivery due for each of P8's subscriptions (of the event {@code shift} places after the one P8 gave it,
+     * so each run's are new) and times them until all arrived.
+     */
+    private Duration deliverToMany(Connection sql, Receiver receiver, int shift) throws Exception {
+        AtomicLong arrived = receiver.count("/accounts");
+        long before = arrived.get();
+        long t0 = System.nanoTime();
+        long enqueued = sql.createStatement().executeUpdate("""
+                insert into webhook_delivery (id, webhook_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
+                select gen_random_uuid(), s.id, e.event_id, e.event_type, 'pending', 0, now(), now()
+                from (select id, row_number() over (order by id) as n from webhook_subscription where url like '%%/accounts') s
+                join (select event_id, event_type, row_number() over (order by id) as n from outbox where event_type = 'bench.loaded') e
+                  on e.n = s.n + %d""".formatted(shift));
+        long deadline = t0 + Duration.ofMinutes(5).toNanos();
+        while (arrived.get() - before < enqueued) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException((arrived.get() - before) + " of " + enqueued + " deliveries to P8's subscriptions arrived in 5 minutes");
+            }
+            Thread.sleep(5); // poll interval of the delivery clock (an in-memory counter)
+        }
+        return Duration.ofNanos(System.nanoTime() - t0);
     }
 
     /** Samples every 50 ms how many deliveries of one subscription are leased (attempts in flight, over all replicas). */
