@@ -84,16 +84,18 @@ public class DeliveryWorker {
      * instead of 2 for 22 deliveries among 10,000 subscriptions). With the status as an argument that index cannot
      * serve them, and the index by subscription, status and due time does.
      * {@code %3$s} gives the candidates: subscriptions with due deliveries and their oldest due time ({@code oldest}),
-     * {@code %4$s} the order they are taken in; see {@link #CLAIM_FROM_OLDEST} and {@link #CLAIM_FROM_NEXT}.
+     * {@code %4$s} the order they are taken in (none: the order they come in, which the nested loops over them keep, so
+     * the limit ends the search; the lookup of the subscription stays a lateral subquery with a limit for that reason);
+     * see {@link #CLAIM_FROM_OLDEST} and {@link #CLAIM_FROM_NEXT}.
      * For each active candidate, its oldest due deliveries, as many (at most $1) as it has slots left and, if it
      * has a rate limit, as its requests sent in the last window leave room for (the {@link SendWindow} decides for
-     * each request when it leaves); oldest first overall. Equal due times go by id: a recovery's deliveries share one
-     * due time and have ids in log order.
+     * each request when it leaves); the oldest of each candidate first, so that every candidate taken gets one, then
+     * oldest first overall. Equal due times go by id: a recovery's deliveries share one due time and have ids in log order.
      * Only subscriptions with pending deliveries are looked at, so idle subscriptions (thousands, say) cost a claim nothing;
-     * and of those only the first $1 with room are searched and locked (taken oldest first, each gives at least one
-     * delivery older than any of the others', so the answer is the same as searching them all). The candidates are
-     * taken in order and each one's room (its leases running, its recent requests) is counted through its own key as
-     * it comes, so a claim counts for the few it needs, not for every candidate.
+     * and of those only the first $1 with room are searched and locked. The candidates are taken in order and each one's
+     * room (its leases running, its recent requests) is counted through its own key as it comes, so a claim counts for
+     * the few it needs, not for every candidate. A candidate whose due deliveries are all locked (by a recovery, say)
+     * takes a place and yields none; the claim then leaves slots free that the next wake-up or poll fills.
      * Answers each leased delivery with its subscription's room, how many due deliveries were looked through
      * ({@code seen}; 0 when subscriptions were searched in turns), and what its attempt needs: its subscription's target, rate limit and
      * versions (read with the candidates, so no second lookup), event (null envelope if it went meanwhile), its own
@@ -116,7 +118,8 @@ public class DeliveryWorker {
                 select d.id, d.next_attempt_at from webhook_delivery d
                 where d.webhook_id = open.webhook_id and d.status = $5 and d.next_attempt_at <= now()
                 order by d.next_attempt_at, d.id limit least(open.room, $1) for update of d skip locked) due
-              order by due.next_attempt_at, due.id limit $1),
+              order by row_number() over (partition by open.webhook_id order by due.next_attempt_at, due.id) > 1,
+                due.next_attempt_at, due.id limit $1),
             claimed as (
               update webhook_delivery d set next_attempt_at = now() + $2 * interval '1 s', lease_token = gen_random_uuid()
               from chosen where d.id = chosen.id
@@ -134,16 +137,19 @@ public class DeliveryWorker {
             from (select * from webhook_delivery where status = '%1$s' and next_attempt_at <= now() order by next_attempt_at limit $6) walk
             group by webhook_id order by oldest, webhook_id""", "order by oldest, webhook_id");
     /**
-     * {@link #CLAIM} among the subscriptions with due deliveries, taken in turns: from the one after {@code $7}, where the
-     * search before stopped, to the last, then from the first up to {@code $7}, until $1 with room are found. They are
+     * {@link #CLAIM} among the subscriptions with due deliveries, taken in turns: from the one after {@code $7}, the last
+     * one the search before took deliveries of, to the last, then from the first up to {@code $7}, until $1 with room
+     * are found (each gets at least one of its due deliveries, so none is passed over for another's older ones). They are
      * found by stepping through the index of pending deliveries by subscription, one lookup per subscription (its first
      * entry is its oldest), not by reading every due delivery: a subscription at its limit with a backlog of thousands (a
      * receiver that does not answer) would make every claim read that whole backlog (16 ms a claim behind 20,000 due
      * deliveries, 40 ms behind 100,000). Nor does it order them all by their oldest due delivery: at about 3 µs a step,
      * that cost 22 ms a claim with 6,700 subscriptions with due deliveries beside such a backlog; taken in turns, the
-     * search stops once it has found enough (0.7 ms there), and every subscription's turn comes.
+     * search stops once it has found enough (0.7 ms there), and every subscription's turn comes. A search that finds fewer
+     * than $1 with room goes round every subscription with pending deliveries, due or not (20 ms with 6,700 of them).
      * It starts only if at least $6 deliveries are due: {@link #lease} passes how many the first claim looked through
-     * when it leased nothing (fewer due means it saw them all, as when nothing is due), else 0. Every step is the same
+     * when it leased nothing (fewer due means it saw them all, as when nothing is due), 1 when it searches in turns
+     * only, else 0. Every step is the same
      * keyed lookup, from a subscription's id on: a first step without a bound on the subscription was planned, once,
      * as reading and sorting every pending delivery (5 ms a claim in P7), so the wrap-around starts from the nil UUID.
      */
@@ -171,6 +177,8 @@ public class DeliveryWorker {
      * due (their subscriptions have no room), the claim searches the subscriptions with due deliveries in turns.
      */
     private static final int LOOK_THROUGH_PER_SLOT = 4;
+    /** How long claims search in turns only once the oldest due deliveries were found to have no room. */
+    private static final Duration LOOK_AT_OLDEST_AGAIN = Duration.ofSeconds(1);
     private static final String FORGET_OLD_SENDS = "delete from webhook_send where sent_at < clock_timestamp() - interval '1 minute'";
     /** Sends older than a minute are forgotten at most this often (the rate window looks back just over a second). */
     private static final Duration FORGET_EVERY = Duration.ofSeconds(10);
@@ -206,8 +214,14 @@ public class DeliveryWorker {
     private final Duration pollInterval;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicLong lastForgotten = new AtomicLong(System.nanoTime() - FORGET_EVERY.toNanos());
-    /** Where the last search of subscriptions in turns stopped ({@link #CLAIM_FROM_NEXT}); claims run one at a time. */
-    private volatile UUID searchedUpTo = new UUID(0, 0);
+    /**
+     * The last subscription a search in turns took deliveries of ({@link #CLAIM_FROM_NEXT}); claims run one at a time.
+     * It starts anywhere, so that replicas started together do not search the same subscriptions first.
+     */
+    private volatile UUID searchedUpTo = UUID.randomUUID();
+    /** Whether the oldest due deliveries the last look found had no room at all (see {@link #lease}), and when that was. */
+    private volatile boolean oldestHaveNoRoom;
+    private volatile long lookedAtOldest;
     private final AtomicLong lastPlannedAgain = new AtomicLong(System.nanoTime() - PLAN_AGAIN_EVERY.toNanos());
     private final BackgroundLoop loop = new BackgroundLoop("Webhook delivery", this::claimAndStart);
 
@@ -312,7 +326,8 @@ public class DeliveryWorker {
      * Leases up to {@code free} due deliveries and loads what their attempts need, in one transaction. The claim
      * first looks through the oldest due deliveries only ({@link #LOOK_THROUGH_PER_SLOT}); if that fills fewer slots
      * than are free although there may be more due (it looked through as many as it could), it searches the
-     * subscriptions with due deliveries in turns, so a subscription at its limit with a long backlog never hides the others'.
+     * subscriptions with due deliveries in turns, so a subscription at its limit with a long backlog never hides the
+     * others' (for a second after the oldest had no room at all, it searches in turns only; see {@link #lease}).
      *
      * <p>A finished attempt frees a slot, but a new claim only finds more if this one may have left some behind:
      * when it filled every free slot, or took as many of a subscription's deliveries as that subscription
@@ -342,27 +357,43 @@ public class DeliveryWorker {
 
     /**
      * The claim's statements: among the oldest due deliveries first, then, if slots are left free for want of room and
-     * there may be more due than it saw, among the subscriptions with due deliveries, taken in turns.
+     * there may be more due than it saw, among the subscriptions with due deliveries, taken in turns. When the oldest
+     * due deliveries had no room at all and the search found some elsewhere (a stuck receiver's backlog, say), the
+     * claims of the next {@link #LOOK_AT_OLDEST_AGAIN} search in turns only: that search finds every delivery that can
+     * be claimed on its own (one that leaves slots free went round every subscription), and looking through the same
+     * full subscriptions' deliveries first would only add to each claim.
      */
     private Uni<List<Row>> lease(SqlConnection c, int free) {
+        if (oldestHaveNoRoom && System.nanoTime() - lookedAtOldest < LOOK_AT_OLDEST_AGAIN.toNanos()) {
+            return inTurns(c, free, new ArrayList<>(), 1);
+        }
+        lookedAtOldest = System.nanoTime();
         int lookThrough = LOOK_THROUGH_PER_SLOT * free;
         return c.preparedQuery(CLAIM_FROM_OLDEST).execute(arguments(free).addInteger(lookThrough)).chain(oldest -> {
             List<Row> leased = new ArrayList<>(oldest.size());
             oldest.forEach(leased::add);
+            oldestHaveNoRoom = false;
             if (leased.size() == free || !leased.isEmpty() && leased.get(0).getLong("seen") < lookThrough) {
                 return Uni.createFrom().item(leased);
             }
-            int mustBeDue = leased.isEmpty() ? lookThrough : 0;
-            UUID from = searchedUpTo;
-            return c.preparedQuery(CLAIM_FROM_NEXT).execute(arguments(free - leased.size()).addInteger(mustBeDue).addUUID(from)).map(next -> {
-                List<UUID> taken = new ArrayList<>(next.size());
-                next.forEach(row -> {
-                    leased.add(row);
-                    taken.add(row.getUUID("webhook_id"));
-                });
-                searchedUpTo = lastInTurn(taken, from);
-                return leased;
+            if (!leased.isEmpty()) {
+                return inTurns(c, free, leased, 0);
+            }
+            return inTurns(c, free, leased, lookThrough).invoke(found -> oldestHaveNoRoom = !found.isEmpty());
+        });
+    }
+
+    /** Adds to {@code leased} what {@link #CLAIM_FROM_NEXT} leases if at least {@code mustBeDue} deliveries are due. */
+    private Uni<List<Row>> inTurns(SqlConnection c, int free, List<Row> leased, int mustBeDue) {
+        UUID from = searchedUpTo;
+        return c.preparedQuery(CLAIM_FROM_NEXT).execute(arguments(free - leased.size()).addInteger(mustBeDue).addUUID(from)).map(next -> {
+            List<UUID> taken = new ArrayList<>(next.size());
+            next.forEach(row -> {
+                leased.add(row);
+                taken.add(row.getUUID("webhook_id"));
             });
+            searchedUpTo = lastInTurn(taken, from);
+            return leased;
         });
     }
 
@@ -371,8 +402,7 @@ public class DeliveryWorker {
      * to the last id, then from the first), in PostgreSQL's order of UUIDs (their bytes, unsigned); {@code from} if none.
      */
     static UUID lastInTurn(List<UUID> taken, UUID from) {
-        Comparator<UUID> byBytes = Comparator.comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
-                .thenComparing(UUID::getLeastSignificantBits, Long::compareUnsigned);
+        Comparator<UUID> byBytes = RecoveryIds::compare;
         Comparator<UUID> inTurn = Comparator.comparing((UUID id) -> byBytes.compare(id, from) <= 0).thenComparing(byBytes);
         return taken.stream().max(inTurn).orElse(from);
     }
@@ -394,7 +424,7 @@ public class DeliveryWorker {
     }
 
     /**
-     * {@link #CLAIM} with its candidates, its whitespace collapsed: the text must stay within the statements the pool's
+     * {@link #CLAIM} with its candidates and the order they are taken in, its whitespace collapsed: the text must stay within the statements the pool's
      * connections keep ({@link BoundedDatabasePool#CACHED_SQL_LIMIT}), or it would be parsed and planned on every call.
      */
     private static String claimAmong(String candidates, String order) {

@@ -29,13 +29,13 @@ class ClaimInTurnsTest {
     private static final int OTHERS = 40;
     private static final int FREE = 3;
     private static final UUID NIL = new UUID(0, 0);
-    /** Below every random (version 4) id, so that the search meets these first, the full one before the others. */
+    /** Below every id the service gives (time-ordered), so that the search meets these first, the full one before the others. */
     private static final UUID FULL = UUID.fromString("00000000-0000-0000-0000-000000000001");
     private static final UUID HIGHEST = UUID.fromString("ffffffff-ffff-ffff-ffff-ffffffffffff");
 
     @Test
     void fromTheStartItStepsPastTheFullSubscriptionAndStopsWhenItHasEnough() throws SQLException {
-        Search search = search(NIL);
+        Search search = search(NIL, FREE, "");
 
         assertThat(search.leasedFrom()).containsExactlyInAnyOrderElementsOf(others().subList(0, FREE));
         // the first row of each walk is its starting point; then the full subscription and the three it took
@@ -44,7 +44,7 @@ class ClaimInTurnsTest {
 
     @Test
     void itGoesOnAfterWhereItStopped() throws SQLException {
-        Search search = search(others().get(1));
+        Search search = search(others().get(1), FREE, "");
 
         assertThat(search.leasedFrom()).containsExactlyInAnyOrderElementsOf(others().subList(2, 2 + FREE));
         assertThat(search.steps()).isLessThanOrEqualTo(1 + FREE);
@@ -52,10 +52,37 @@ class ClaimInTurnsTest {
 
     @Test
     void pastTheLastSubscriptionItStartsAgainFromTheFirst() throws SQLException {
-        Search search = search(HIGHEST);
+        Search search = search(HIGHEST, FREE, "");
 
         assertThat(search.leasedFrom()).containsExactlyInAnyOrderElementsOf(others().subList(0, FREE));
         assertThat(search.steps()).isLessThanOrEqualTo(1 + 1 + 1 + FREE);
+    }
+
+    @Test
+    void nearTheLastItTakesTheRestThenStartsAgainFromTheFirst() throws SQLException {
+        Search search = search(others().get(OTHERS - 2), FREE, "");
+
+        assertThat(search.leasedFrom()).containsExactlyInAnyOrder(others().get(OTHERS - 1), others().get(0), others().get(1));
+    }
+
+    @Test
+    void withMoreSlotsThanSubscriptionsItGoesRoundOnceAndTakesEachOnce() throws SQLException {
+        Search search = search(others().get(OTHERS / 2), OTHERS + 10, "");
+
+        assertThat(search.leasedFrom()).containsExactlyInAnyOrderElementsOf(others());
+    }
+
+    /** Had the slots gone to the oldest deliveries among the subscriptions found, the first would get none and lose its turn. */
+    @Test
+    void everySubscriptionItTakesGetsOneOfItsDeliveriesBeforeOthersGetMore() throws SQLException {
+        String olderBacklogs = """
+                insert into webhook_delivery (id, webhook_id, event_id, event_type, status, next_attempt_at, created_at)
+                select gen_random_uuid(), w, gen_random_uuid(), 'order.created', 'pending', now() - interval '1 hour', now()
+                from unnest(array['%s', '%s']::uuid[]) w, generate_series(1, 5)""".formatted(others().get(1), others().get(2));
+
+        Search search = search(NIL, FREE, olderBacklogs);
+
+        assertThat(search.leasedFrom()).containsExactlyInAnyOrderElementsOf(others().subList(0, FREE));
     }
 
     /** The subscriptions with room, in the order of their ids. */
@@ -71,7 +98,8 @@ class ClaimInTurnsTest {
     private record Search(List<UUID> leasedFrom, long steps) {
     }
 
-    private static Search search(UUID from) throws SQLException {
+    /** Runs the search from {@code from} with {@code free} slots, after the rows every test has and {@code setup}. */
+    private static Search search(UUID from, int free, String setup) throws SQLException {
         try (Connection connection = Database.connect()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
@@ -90,10 +118,13 @@ class ClaimInTurnsTest {
                             values (gen_random_uuid(), '%s', gen_random_uuid(), 'order.created', 'pending', now() - interval '1 minute', now())"""
                             .formatted(other));
                 }
+                if (!setup.isEmpty()) {
+                    statement.execute(setup);
+                }
                 statement.execute("set local plan_cache_mode = force_generic_plan; set local enable_seqscan = off");
                 statement.execute("prepare claim_in_turns(int, float8, int, float8, text, int, uuid) as " + DeliveryWorker.CLAIM_FROM_NEXT);
                 // two slots per subscription: the full one has both leased
-                String explain = "explain (analyze, format json) execute claim_in_turns(%d, 30, 2, 1.1, 'pending', 0, '%s')".formatted(FREE, from);
+                String explain = "explain (analyze, format json) execute claim_in_turns(%d, 30, 2, 1.1, 'pending', 0, '%s')".formatted(free, from);
                 String plan;
                 try (ResultSet rows = statement.executeQuery(explain)) {
                     rows.next();

@@ -27,6 +27,7 @@ class ClaimStatementTest {
         assertThat(DeliveryWorker.lastInTurn(List.of(later, next), start)).isEqualTo(later);
         // from the middle on, it came to the later one first, then started again from the first
         assertThat(DeliveryWorker.lastInTurn(List.of(start, later), next)).isEqualTo(start);
+        assertThat(DeliveryWorker.lastInTurn(List.of(start, later), start)).isEqualTo(start); // a whole round
         assertThat(DeliveryWorker.lastInTurn(List.of(), next)).isEqualTo(next);
     }
 }
