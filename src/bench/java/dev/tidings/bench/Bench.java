@@ -111,6 +111,8 @@ public final class Bench {
     static final int FAIRNESS_CONCURRENCY = 64;
     static final int FAIRNESS_PER_SUBSCRIPTION = 8;
     static final int STUCK_BACKLOG = 20_000;
+    /** Runs alone and beside the stuck subscription, alternating: the runs here drift (most got faster as P7 went on). */
+    static final int FAIRNESS_ROUNDS = 5;
 
     private final Plan plan;
     /** Scenarios chosen with --only (empty: every one); such a partial run writes its results under target/. */
@@ -1005,12 +1007,13 @@ public final class Bench {
     // P7: fairness: a receiver that never answers beside a healthy one -------------------------------
 
     /**
-     * A service of its own (attempt timeout {@link #FAIRNESS_TIMEOUT}) delivers a backlog of due deliveries
-     * to the fast receiver three times: alone, then while a second subscription's receiver accepts every
-     * connection, reads the request and never answers, then alone again; the faster alone run is the baseline
-     * (so what is left of the warm-up cannot flatter the ratio). The stuck subscription gets a backlog of its own
-     * and is holding its share of attempts before the healthy backlog is released. With P8 in the run, one
-     * delivery to each of P8's subscriptions is timed the same three ways.
+     * A service of its own (attempt timeout {@link #FAIRNESS_TIMEOUT}) delivers a backlog of due deliveries to the fast
+     * receiver, after a full-size warm-up, {@link #FAIRNESS_ROUNDS} times: alone, then while a second subscription's
+     * receiver accepts every connection, reads the request and never answers, alternately. Each run beside the stuck
+     * subscription is compared with the mean of the two runs alone around it, so that drift in the run cancels out. The
+     * stuck subscription (a new one each time) gets a backlog of its own and holds its share of attempts before the
+     * healthy backlog is released; it is deleted, and its attempts have ended, before the next run alone. With P8 in
+     * the run, one delivery to each of P8's subscriptions is timed after every run, beside the stuck one or not.
      */
     private void fairness(Receiver receiver) throws Exception {
         Map<String, String> env = serviceEnvironment();
@@ -1028,80 +1031,90 @@ public final class Bench {
              StuckReceiver stuck = StuckReceiver.start()) {
             // warm-up of the new instance: after a quarter of the run, the first run alone still took up to twice the second
             deliverAll(sql, receiver, "/fairness-warm-up", deliveries, healthy);
-            Run alone = deliverAll(sql, receiver, "/fairness-alone", deliveries, healthy);
-            List<Duration> many = new ArrayList<>(); // to P8's subscriptions: alone, beside the stuck one, alone again
-            if (runs("P8")) {
-                many.add(deliverToMany(sql, receiver, 1));
+            List<Run> alone = new ArrayList<>();
+            List<Run> beside = new ArrayList<>();
+            List<Double> manyAlone = new ArrayList<>(); // one delivery to each of P8's subscriptions, after each run
+            List<Double> manyBeside = new ArrayList<>();
+            long stuckBacklog = 0;
+            int heldAtStart = 0;
+            long acceptedDuring = 0;
+            long stuckRecorded = 0;
+            Map<String, Object> coresBeside = Map.of();
+            for (int round = 0; round < FAIRNESS_ROUNDS; round++) {
+                boolean withStuck = round % 2 == 1;
+                String stuckId = null;
+                long acceptedBefore = stuck.accepted();
+                if (withStuck) {
+                    stuckId = subscribe(stuck.url(), "bench.nothing");
+                    // Far more than it can attempt during the run (its retries wait a minute), and as an hour's outage of a busy
+                    // receiver leaves it: every claim must find the healthy deliveries without reading through this backlog.
+                    stuckBacklog = enqueue(sql, stuckId, STUCK_BACKLOG);
+                    awaitStuck(stuck, open -> open >= FAIRNESS_PER_SUBSCRIPTION); // until it holds its share
+                    heldAtStart = Math.min(heldAtStart == 0 ? Integer.MAX_VALUE : heldAtStart, stuck.open());
+                    acceptedBefore = stuck.accepted();
+                }
+                boolean first = withStuck && beside.isEmpty();
+                if (first) {
+                    resetStatements();
+                }
+                Map<String, Duration> cpuBefore = cpuByProcess();
+                Run run = deliverAll(sql, receiver, "/fairness-" + (withStuck ? "with-stuck-" : "alone-") + round, deliveries, healthy);
+                if (first) {
+                    coresBeside = coresSince(cpuBefore, run.time());
+                    recordStatements(p7);
+                }
+                (withStuck ? beside : alone).add(run);
+                if (runs("P8")) {
+                    (withStuck ? manyBeside : manyAlone).add(deliverToMany(sql, receiver, round + 1).toMillis() / 1000.0);
+                }
+                if (withStuck) {
+                    acceptedDuring += stuck.accepted() - acceptedBefore;
+                    stuckRecorded += count(sql, "select count(*) from webhook_attempt where webhook_id = '" + stuckId + "'");
+                    unsubscribe(stuckId);
+                    awaitStuck(stuck, open -> open == 0); // until its last attempts time out
+                }
             }
 
-            String stuckId = subscribe(stuck.url(), "bench.nothing");
-            // Far more than it can attempt during the run (its retries wait a minute), and as an hour's outage of a busy
-            // receiver leaves it: every claim must find the healthy deliveries without reading through this backlog.
-            long stuckBacklog = enqueue(sql, stuckId, STUCK_BACKLOG);
-            long deadline = System.nanoTime() + FAIRNESS_TIMEOUT.multipliedBy(3).toNanos();
-            while (stuck.open() < FAIRNESS_PER_SUBSCRIPTION && System.nanoTime() < deadline) {
-                Thread.sleep(10); // until the stuck subscription holds its share
-            }
-            int heldAtStart = stuck.open();
-            long acceptedBefore = stuck.accepted();
-            resetStatements();
-            Map<String, Duration> cpuBefore = cpuByProcess();
-            Run withStuck = deliverAll(sql, receiver, "/fairness-with-stuck", deliveries, healthy);
-            Map<String, Object> coresWithStuck = coresSince(cpuBefore, withStuck.time());
-            recordStatements(p7);
-            long acceptedDuring = stuck.accepted() - acceptedBefore;
-            if (runs("P8")) {
-                many.add(deliverToMany(sql, receiver, 2));
-            }
-            long stuckRecorded = count(sql, "select count(*) from webhook_attempt where webhook_id = '" + stuckId + "'");
-            int stuckMaxHeld = stuck.maxOpen();
-            unsubscribe(stuckId);
-            deadline = System.nanoTime() + FAIRNESS_TIMEOUT.multipliedBy(3).toNanos();
-            while (stuck.open() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10); // until the last stuck attempts time out
-            }
-            Run aloneAgain = deliverAll(sql, receiver, "/fairness-alone-again", deliveries, healthy);
-            if (runs("P8")) {
-                many.add(deliverToMany(sql, receiver, 3));
-            }
-
-            double aloneSeconds = Math.min(alone.time().toMillis(), aloneAgain.time().toMillis()) / 1000.0;
-            double aloneMeanSeconds = (alone.time().toMillis() + aloneAgain.time().toMillis()) / 2000.0;
-            double withSeconds = withStuck.time().toMillis() / 1000.0;
+            List<Double> aloneSeconds = alone.stream().map(run -> run.time().toMillis() / 1000.0).toList();
+            List<Double> besideSeconds = beside.stream().map(run -> run.time().toMillis() / 1000.0).toList();
+            double withSeconds = besideSeconds.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
             p7.put("deliveries", deliveries);
             p7.put("timeout_ms", FAIRNESS_TIMEOUT.toMillis());
             p7.put("concurrency", FAIRNESS_CONCURRENCY);
             p7.put("concurrency_per_subscription", FAIRNESS_PER_SUBSCRIPTION);
-            p7.put("ours_with_stuck_seconds", Measurements.round(withSeconds));
+            p7.put("ours_with_stuck_seconds", rounded(besideSeconds));
             p7.put("ours_with_stuck_per_s", Measurements.round(deliveries / withSeconds));
-            p7.put("ours_with_stuck_cores_used", coresWithStuck);
-            p7.put("baseline", "the same deliveries to the same receiver without the stuck subscription, run before and after (the faster)");
-            p7.put("baseline_alone_seconds", List.of(Measurements.round(alone.time().toMillis() / 1000.0),
-                    Measurements.round(aloneAgain.time().toMillis() / 1000.0)));
-            p7.put("baseline_alone_per_s", Measurements.round(deliveries / aloneSeconds));
-            p7.put("ratio_rate", Measurements.round(aloneSeconds / withSeconds));
-            p7.put("ratio_rate_against_mean", Measurements.round(aloneMeanSeconds / withSeconds)); // as runs before 2026-11-30 reported it
+            p7.put("ours_with_stuck_cores_used", coresBeside);
+            p7.put("baseline", "the same deliveries to the same receiver without the stuck subscription, in runs alternating with "
+                    + "those beside it (alone, beside, alone, beside, alone); each run beside it against the mean of the two around it");
+            p7.put("baseline_alone_seconds", rounded(aloneSeconds));
+            p7.put("baseline_alone_per_s", Measurements.round(deliveries / aloneSeconds.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
+            p7.put("ratio_rate_each", bracketedRatios(aloneSeconds, besideSeconds));
+            p7.put("ratio_rate", mean(bracketedRatios(aloneSeconds, besideSeconds)));
             p7.put("stuck_backlog", stuckBacklog);
             p7.put("stuck_held_at_start", heldAtStart);
-            p7.put("stuck_max_held", stuckMaxHeld);
+            p7.put("stuck_max_held", stuck.maxOpen());
             p7.put("stuck_attempts_during_run", acceptedDuring);
             p7.put("stuck_attempts_recorded", stuckRecorded);
-            p7.put("stuck_timeout_periods_during_run", Measurements.round(withSeconds * 1000 / FAIRNESS_TIMEOUT.toMillis()));
-            p7.put("healthy_in_flight_alone", List.of(alone.inFlight(), aloneAgain.inFlight()));
-            p7.put("healthy_in_flight_with_stuck", withStuck.inFlight());
-            p7.put("healthy_attempt_p50_ms_alone", List.of(attemptMedian(sql, healthy.get(1)), attemptMedian(sql, healthy.get(3))));
-            p7.put("healthy_attempt_p50_ms_with_stuck", attemptMedian(sql, healthy.get(2)));
+            p7.put("stuck_timeout_periods_during_run", Measurements.round(besideSeconds.stream().mapToDouble(Double::doubleValue).sum() * 1000 / FAIRNESS_TIMEOUT.toMillis()));
+            p7.put("healthy_in_flight_alone", alone.stream().map(Run::inFlight).toList());
+            p7.put("healthy_in_flight_with_stuck", beside.stream().map(Run::inFlight).toList());
+            List<Double> medians = new ArrayList<>();
+            for (String webhookId : healthy.subList(1, healthy.size())) {
+                medians.add(attemptMedian(sql, webhookId));
+            }
+            p7.put("healthy_attempt_p50_ms_by_run", medians);
             p7.put("healthy_failed_attempts", count(sql, "select count(*) from webhook_attempt where status <> 'succeeded' and webhook_id in ('"
                     + String.join("', '", healthy) + "')"));
-            if (!many.isEmpty()) {
-                double manyAlone = Math.min(many.get(0).toMillis(), many.get(2).toMillis()) / 1000.0;
-                double manyWith = many.get(1).toMillis() / 1000.0;
+            if (!manyBeside.isEmpty()) {
                 Map<String, Object> among = new LinkedHashMap<>();
                 among.put("subscriptions", count(sql, "select count(*) from webhook_subscription where url like '%/accounts'"));
-                among.put("baseline", "one delivery to each of P8's subscriptions, without the stuck subscription, before and after (the faster)");
-                among.put("alone_seconds", List.of(Measurements.round(many.get(0).toMillis() / 1000.0), Measurements.round(many.get(2).toMillis() / 1000.0)));
-                among.put("with_stuck_seconds", Measurements.round(manyWith));
-                among.put("ratio_rate", Measurements.round(manyAlone / manyWith));
+                among.put("baseline", "one delivery to each of P8's subscriptions after each run alone; each after a run beside the stuck "
+                        + "subscription against the mean of the two around it");
+                among.put("alone_seconds", rounded(manyAlone));
+                among.put("with_stuck_seconds", rounded(manyBeside));
+                among.put("ratio_rate_each", bracketedRatios(manyAlone, manyBeside));
+                among.put("ratio_rate", mean(bracketedRatios(manyAlone, manyBeside)));
                 p7.put("among_p8_subscriptions", among);
             }
         } finally {
@@ -1111,6 +1124,31 @@ public final class Bench {
             service.stop();
         }
         report.put("P7_fairness", p7);
+    }
+
+    /** Waits (at most three attempt timeouts) until the stuck receiver holds as many connections as {@code until} wants. */
+    private static void awaitStuck(StuckReceiver stuck, java.util.function.IntPredicate until) throws InterruptedException {
+        long deadline = System.nanoTime() + FAIRNESS_TIMEOUT.multipliedBy(3).toNanos();
+        while (!until.test(stuck.open()) && System.nanoTime() < deadline) {
+            Thread.sleep(10); // the receiver's connections are counted as they open and close
+        }
+    }
+
+    /** Each run beside the stuck subscription ({@code beside[k]}) against the mean of the runs alone around it. */
+    static List<Double> bracketedRatios(List<Double> alone, List<Double> beside) {
+        List<Double> ratios = new ArrayList<>();
+        for (int k = 0; k < beside.size(); k++) {
+            ratios.add(Measurements.round((alone.get(k) + alone.get(k + 1)) / 2 / beside.get(k)));
+        }
+        return ratios;
+    }
+
+    private static double mean(List<Double> values) {
+        return Measurements.round(values.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
+    }
+
+    private static List<Double> rounded(List<Double> values) {
+        return values.stream().map(Measurements::round).toList();
     }
 
     /** One timed backlog: until the last delivery arrived, and its attempts in flight (leases held), sampled meanwhile. */

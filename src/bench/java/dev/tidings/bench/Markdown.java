@@ -81,12 +81,13 @@ final class Markdown {
                     p7.get("ours_with_stuck_per_s") + "/s with the stuck subscription (" + p7.get("stuck_attempts_during_run")
                             + " of its attempts, at most " + p7.get("stuck_max_held") + " held at once; timeout " + p7.get("timeout_ms")
                             + " ms, cap " + p7.get("concurrency_per_subscription") + " per subscription of " + p7.get("concurrency") + ")",
-                    p7.get("baseline_alone_per_s") + "/s alone (the faster of before and after)", p7.get("ratio_rate") + " × rate", "≥ 0.9 × rate"));
+                    p7.get("baseline_alone_per_s") + "/s alone (runs alternating with those beside it)", p7.get("ratio_rate") + " × rate "
+                            + p7.get("ratio_rate_each"), "≥ 0.9 × rate"));
             Map<String, Object> among = (Map<String, Object>) p7.get("among_p8_subscriptions");
             if (among != null) {
                 md.append(row("P7 among " + among.get("subscriptions") + " subscriptions (P8's), one delivery each, beside the same stuck receiver",
-                        among.get("with_stuck_seconds") + " s with the stuck subscription", among.get("alone_seconds") + " s alone (before, after)",
-                        among.get("ratio_rate") + " × rate", "≥ 0.9 × rate"));
+                        among.get("with_stuck_seconds") + " s with the stuck subscription", among.get("alone_seconds") + " s alone (alternating)",
+                        among.get("ratio_rate") + " × rate " + among.get("ratio_rate_each"), "≥ 0.9 × rate"));
             }
         }
         Map<String, Object> p8 = (Map<String, Object>) report.get("P8_accounts");
