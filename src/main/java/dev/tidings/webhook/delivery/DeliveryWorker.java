@@ -149,9 +149,9 @@ public class DeliveryWorker {
      * than $1 with room goes round every subscription with pending deliveries, due or not (20 ms with 6,700 of them).
      * It starts only if at least $6 deliveries are due: {@link #lease} passes how many the first claim looked through
      * when it leased nothing (fewer due means it saw them all, as when nothing is due), 1 when it searches in turns
-     * only, else 0. Every step is the same
-     * keyed lookup, from a subscription's id on: a first step without a bound on the subscription was planned, once,
-     * as reading and sorting every pending delivery (5 ms a claim in P7), so the wrap-around starts from the nil UUID.
+     * only, else 0. Every step is the same keyed lookup, from a subscription's id on: a first step without a bound on
+     * the subscription was planned, once, as reading and sorting every pending delivery (5 ms a claim in P7), so the
+     * wrap-around starts from the nil UUID.
      */
     static final String CLAIM_FROM_NEXT = claimAmong("""
             with recursive searching as (
@@ -424,8 +424,9 @@ public class DeliveryWorker {
     }
 
     /**
-     * {@link #CLAIM} with its candidates and the order they are taken in, its whitespace collapsed: the text must stay within the statements the pool's
-     * connections keep ({@link BoundedDatabasePool#CACHED_SQL_LIMIT}), or it would be parsed and planned on every call.
+     * {@link #CLAIM} with its candidates and the order they are taken in, its whitespace collapsed: the text must stay
+     * within the statements the pool's connections keep ({@link BoundedDatabasePool#CACHED_SQL_LIMIT}), or it would be
+     * parsed and planned on every call.
      */
     private static String claimAmong(String candidates, String order) {
         String pending = DeliveryStatus.PENDING.wireName();
