@@ -824,12 +824,7 @@ public final class Bench {
             resetStatements();
             Map<String, Duration> cpuBefore = cpuByProcess();
             long t1 = System.nanoTime();
-            long enqueued = sql.createStatement().executeUpdate("""
-                    insert into webhook_delivery (id, webhook_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
-                    select gen_random_uuid(), s.id, e.event_id, e.event_type, 'pending', 0, now(), now()
-                    from (select id, row_number() over (order by id) as n from webhook_subscription where url like '%/accounts') s
-                    join (select event_id, event_type, row_number() over (order by id) as n from outbox where event_type = 'bench.loaded') e
-                      on e.n = s.n""");
+            long enqueued = enqueueOneForEach(sql, 0);
             long deadline = t1 + Duration.ofMinutes(5).toNanos();
             while (arrived.get() < enqueued && System.nanoTime() < deadline) {
                 Thread.sleep(5); // poll interval of the delivery clock (an in-memory counter)
@@ -1190,12 +1185,7 @@ public final class Bench {
         AtomicLong arrived = receiver.count("/accounts");
         long before = arrived.get();
         long t0 = System.nanoTime();
-        long enqueued = sql.createStatement().executeUpdate("""
-                insert into webhook_delivery (id, webhook_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
-                select gen_random_uuid(), s.id, e.event_id, e.event_type, 'pending', 0, now(), now()
-                from (select id, row_number() over (order by id) as n from webhook_subscription where url like '%%/accounts') s
-                join (select event_id, event_type, row_number() over (order by id) as n from outbox where event_type = 'bench.loaded') e
-                  on e.n = s.n + %d""".formatted(shift));
+        long enqueued = enqueueOneForEach(sql, shift);
         long deadline = t0 + Duration.ofMinutes(5).toNanos();
         while (arrived.get() - before < enqueued) {
             if (System.nanoTime() > deadline) {
@@ -1204,6 +1194,21 @@ public final class Bench {
             Thread.sleep(5); // poll interval of the delivery clock (an in-memory counter)
         }
         return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /**
+     * Makes one delivery due for each of P8's subscriptions, the n-th of them getting the (n + {@code shift})-th of the
+     * events P3 loaded; answers how many.
+     */
+    private static long enqueueOneForEach(Connection sql, int shift) throws Exception {
+        try (Statement statement = sql.createStatement()) {
+            return statement.executeUpdate("""
+                    insert into webhook_delivery (id, webhook_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
+                    select gen_random_uuid(), s.id, e.event_id, e.event_type, 'pending', 0, now(), now()
+                    from (select id, row_number() over (order by id) as n from webhook_subscription where url like '%%/accounts') s
+                    join (select event_id, event_type, row_number() over (order by id) as n from outbox where event_type = 'bench.loaded') e
+                      on e.n = s.n + %d""".formatted(shift));
+        }
     }
 
     /** Samples every 50 ms how many deliveries of one subscription are leased (attempts in flight, over all replicas). */
