@@ -1031,7 +1031,7 @@ public final class Bench {
             List<Double> manyAlone = new ArrayList<>(); // one delivery to each of P8's subscriptions, after each run
             List<Double> manyBeside = new ArrayList<>();
             long stuckBacklog = 0;
-            int heldAtStart = 0;
+            List<Integer> heldAtStart = new ArrayList<>();
             long acceptedDuring = 0;
             long stuckRecorded = 0;
             Map<String, Object> coresBeside = Map.of();
@@ -1045,7 +1045,7 @@ public final class Bench {
                     // receiver leaves it: every claim must find the healthy deliveries without reading through this backlog.
                     stuckBacklog = enqueue(sql, stuckId, STUCK_BACKLOG);
                     awaitStuck(stuck, open -> open >= FAIRNESS_PER_SUBSCRIPTION); // until it holds its share
-                    heldAtStart = Math.min(heldAtStart == 0 ? Integer.MAX_VALUE : heldAtStart, stuck.open());
+                    heldAtStart.add(stuck.open());
                     acceptedBefore = stuck.accepted();
                 }
                 boolean first = withStuck && beside.isEmpty();
@@ -1084,8 +1084,9 @@ public final class Bench {
                     + "those beside it (alone, beside, alone, beside, alone); each run beside it against the mean of the two around it");
             p7.put("baseline_alone_seconds", rounded(aloneSeconds));
             p7.put("baseline_alone_per_s", Measurements.round(deliveries / aloneSeconds.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
-            p7.put("ratio_rate_each", bracketedRatios(aloneSeconds, besideSeconds));
-            p7.put("ratio_rate", mean(bracketedRatios(aloneSeconds, besideSeconds)));
+            List<Double> ratios = bracketedRatios(aloneSeconds, besideSeconds);
+            p7.put("ratio_rate_each", ratios);
+            p7.put("ratio_rate", mean(ratios));
             p7.put("stuck_backlog", stuckBacklog);
             p7.put("stuck_held_at_start", heldAtStart);
             p7.put("stuck_max_held", stuck.maxOpen());
@@ -1108,8 +1109,9 @@ public final class Bench {
                         + "subscription against the mean of the two around it");
                 among.put("alone_seconds", rounded(manyAlone));
                 among.put("with_stuck_seconds", rounded(manyBeside));
-                among.put("ratio_rate_each", bracketedRatios(manyAlone, manyBeside));
-                among.put("ratio_rate", mean(bracketedRatios(manyAlone, manyBeside)));
+                List<Double> manyRatios = bracketedRatios(manyAlone, manyBeside);
+                among.put("ratio_rate_each", manyRatios);
+                among.put("ratio_rate", mean(manyRatios));
                 p7.put("among_p8_subscriptions", among);
             }
         } finally {
