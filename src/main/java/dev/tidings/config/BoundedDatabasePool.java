@@ -22,7 +22,7 @@ public class BoundedDatabasePool implements PgPoolCreator {
 
     /**
      * Statements up to this length are prepared once per connection and their plans kept; longer ones are parsed and
-     * planned on every call. Vert.x's default (2,048) is shorter than the delivery worker's search of all subscriptions.
+     * planned on every call. Vert.x's default (2,048) is shorter than the delivery worker's claims.
      */
     public static final int CACHED_SQL_LIMIT = 4096;
 

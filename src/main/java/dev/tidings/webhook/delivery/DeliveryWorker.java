@@ -219,9 +219,8 @@ public class DeliveryWorker {
      * It starts anywhere, so that replicas started together do not search the same subscriptions first.
      */
     private volatile UUID searchedUpTo = UUID.randomUUID();
-    /** Whether the oldest due deliveries the last look found had no room at all (see {@link #lease}), and when that was. */
-    private volatile boolean oldestHaveNoRoom;
-    private volatile long lookedAtOldest;
+    /** Until when ({@link System#nanoTime}) claims search in turns only: the oldest due deliveries had no room at all. */
+    private volatile long inTurnsOnlyUntil = System.nanoTime();
     private final AtomicLong lastPlannedAgain = new AtomicLong(System.nanoTime() - PLAN_AGAIN_EVERY.toNanos());
     private final BackgroundLoop loop = new BackgroundLoop("Webhook delivery", this::claimAndStart);
 
@@ -364,22 +363,25 @@ public class DeliveryWorker {
      * full subscriptions' deliveries first would only add to each claim.
      */
     private Uni<List<Row>> lease(SqlConnection c, int free) {
-        if (oldestHaveNoRoom && System.nanoTime() - lookedAtOldest < LOOK_AT_OLDEST_AGAIN.toNanos()) {
+        long lookedAtOldest = System.nanoTime();
+        if (lookedAtOldest - inTurnsOnlyUntil < 0) {
             return inTurns(c, free, new ArrayList<>(), 1);
         }
-        lookedAtOldest = System.nanoTime();
         int lookThrough = LOOK_THROUGH_PER_SLOT * free;
         return c.preparedQuery(CLAIM_FROM_OLDEST).execute(arguments(free).addInteger(lookThrough)).chain(oldest -> {
             List<Row> leased = new ArrayList<>(oldest.size());
             oldest.forEach(leased::add);
-            oldestHaveNoRoom = false;
             if (leased.size() == free || !leased.isEmpty() && leased.get(0).getLong("seen") < lookThrough) {
                 return Uni.createFrom().item(leased);
             }
             if (!leased.isEmpty()) {
                 return inTurns(c, free, leased, 0);
             }
-            return inTurns(c, free, leased, lookThrough).invoke(found -> oldestHaveNoRoom = !found.isEmpty());
+            return inTurns(c, free, leased, lookThrough).invoke(found -> {
+                if (!found.isEmpty()) {
+                    inTurnsOnlyUntil = lookedAtOldest + LOOK_AT_OLDEST_AGAIN.toNanos();
+                }
+            });
         });
     }
 
