@@ -47,6 +47,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,6 +84,9 @@ public final class Bench {
     /** P1's warm-up: windows of this length until two agree, at most the limit. */
     static final Duration WARM_UP_WINDOW = Duration.ofSeconds(10);
     static final Duration WARM_UP_LIMIT = Duration.ofSeconds(120);
+    /** P1's warm-up also waits for the JIT compilers: until they work at most this share of a window, at most the limit. */
+    static final double JIT_SETTLED = 0.1;
+    static final Duration JIT_WARM_UP_LIMIT = Duration.ofSeconds(180);
     /** PostgreSQL's backends report their transaction counts at most once a second. */
     static final Duration STATS_SETTLE = Duration.ofMillis(1500);
     /** A request that takes longer fails the run rather than hanging it. */
@@ -374,10 +378,15 @@ public final class Bench {
     // P1: ingest ---------------------------------------------------------------------------------
 
     private void ingest() throws Exception {
-        warmUp("/orders");
+        long pid = service.process().pid();
+        Duration oursWarmUp = warmUp("/orders");
         Measurements latencies = new Measurements();
         resetStatements();
+        Map<String, Duration> cpuBefore = cpuByProcess();
+        double compiledBefore = Profile.compileSeconds(pid);
         long requests = closedLoop(plan.ingest(), plan.concurrency(), latencies);
+        Map<String, Object> oursCpu = cpuPerRequest(cpuBefore, requests);
+        double oursCompiling = Profile.compileSeconds(pid) - compiledBefore;
         double ours = requests / (double) plan.ingest().toSeconds();
         Map<String, Object> p1 = new LinkedHashMap<>();
         recordStatements(p1);
@@ -389,27 +398,54 @@ public final class Bench {
         p1.put("baseline_tps", baseline.get("tps"));
         p1.put("baseline_latency_avg_ms", baseline.get("latency_avg_ms"));
         p1.put("ratio_throughput", Measurements.round(ours / (double) baseline.get("tps")));
-        // the framework's ceiling: the same two INSERTs behind a minimal route of this build (after pgbench made its tables)
-        warmUp(CEILING);
+        // the framework's ceiling: the same two INSERTs behind a minimal route of this build (after pgbench made its
+        // tables). Ours and the ceiling alternate (ours, ceiling, ours, ceiling, ours) and each run of ours is compared
+        // with the ceiling's runs beside it: on these shared cores either moved by up to a third from one run to the next.
+        Duration ceilingWarmUp = warmUp(CEILING);
         Measurements ceilingLatencies = new Measurements();
-        double ceiling = closedLoop(plan.ingest(), plan.concurrency(), ceilingLatencies, KEY, CEILING) / (double) plan.ingest().toSeconds();
+        cpuBefore = cpuByProcess();
+        compiledBefore = Profile.compileSeconds(pid);
+        long ceilingRequests = closedLoop(plan.ingest(), plan.concurrency(), ceilingLatencies, KEY, CEILING);
+        double ceilingCompiling = Profile.compileSeconds(pid) - compiledBefore;
+        double ceiling = ceilingRequests / (double) plan.ingest().toSeconds();
+        Map<String, Object> ceilingCpu = cpuPerRequest(cpuBefore, ceilingRequests);
+        double oursSecond = rate(KEY, "/orders");
+        double ceilingSecond = rate(KEY, CEILING);
+        double oursThird = rate(KEY, "/orders");
+        List<Double> ratios = List.of(ours / ceiling, oursSecond / ((ceiling + ceilingSecond) / 2), oursThird / ceilingSecond);
         p1.put("ceiling", "POST " + CEILING + ": the same two INSERTs as pgbench through the reactive PostgreSQL client, in this build");
         p1.put("ceiling_per_s", Measurements.round(ceiling));
         p1.put("ceiling_latency", ceilingLatencies.summary());
-        p1.put("ratio_to_ceiling", Measurements.round(ours / ceiling));
+        p1.put("alternating_orders_per_s", Stream.of(ours, oursSecond, oursThird).map(Measurements::round).toList());
+        p1.put("alternating_ceiling_per_s", Stream.of(ceiling, ceilingSecond).map(Measurements::round).toList());
+        p1.put("ratio_to_ceiling_each", ratios.stream().map(Measurements::round).toList());
+        p1.put("ratio_to_ceiling", Measurements.round(ratios.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
+        // where each request's CPU goes: the order path's processes against the ceiling's, per request
+        p1.put("ours_cpu_us_per_order", oursCpu);
+        p1.put("ceiling_cpu_us_per_request", ceilingCpu);
+        // the warm-ups last until the JIT compilers' bulk is done; what they still did during the first measured runs
+        p1.put("warm_up_s", new TreeMap<>(Map.of("ours", Measurements.round(oursWarmUp.toMillis() / 1000.0),
+                "ceiling", Measurements.round(ceilingWarmUp.toMillis() / 1000.0))));
+        p1.put("jit_compile_s_during_run", new TreeMap<>(Map.of("ours", Measurements.round(oursCompiling),
+                "ceiling", Measurements.round(ceilingCompiling))));
         // the same load with an account key (key lookup, caller resolution, scoped writes), then the operator's
         // again: the two operator runs bracket the account's, so warming up favours neither
-        long asAccount = closedLoop(plan.ingest(), plan.concurrency(), new Measurements(), accountKey);
-        double accountRate = asAccount / (double) plan.ingest().toSeconds();
-        double operatorAgain = closedLoop(plan.ingest(), plan.concurrency(), new Measurements(), KEY) / (double) plan.ingest().toSeconds();
+        double accountRate = rate(accountKey, "/orders");
+        double operatorAgain = rate(KEY, "/orders");
         p1.put("ours_as_account_orders_per_s", Measurements.round(accountRate));
+        p1.put("ours_operator_before_account_orders_per_s", Measurements.round(oursThird));
         p1.put("ours_operator_again_orders_per_s", Measurements.round(operatorAgain));
-        p1.put("account_vs_operator", Measurements.round(accountRate / ((ours + operatorAgain) / 2)));
+        p1.put("account_vs_operator", Measurements.round(accountRate / ((oursThird + operatorAgain) / 2)));
         // a last run under JFR, apart from the measured ones: where the service spends its CPU on this path
         Profile profile = Profile.start(service.process().pid(), Path.of("target", "bench-p1.jfr"));
         closedLoop(plan.ingest(), plan.concurrency());
         p1.put("profile", profile.stop());
         report.put("P1_ingest", p1);
+    }
+
+    /** P1's closed-loop rate on {@code path} with {@code key}, per second. */
+    private double rate(String key, String path) throws Exception {
+        return closedLoop(plan.ingest(), plan.concurrency(), new Measurements(), key, path) / (double) plan.ingest().toSeconds();
     }
 
     /** With BENCH_PG_STATEMENTS=on: forgets PostgreSQL's statement statistics so far. */
@@ -430,9 +466,23 @@ public final class Bench {
         }
     }
 
-    /** Loads {@code path} in windows of {@link #WARM_UP_WINDOW} until the rate settles. */
-    private void warmUp(String path) throws Exception {
-        untilStable(() -> (double) closedLoop(WARM_UP_WINDOW, plan.concurrency(), new Measurements(), KEY, path));
+    /**
+     * Loads {@code path} in windows of {@link #WARM_UP_WINDOW} until the rate settles and the bulk of the service's
+     * JIT compiling is done (a window in which the compilers worked more than {@link #JIT_SETTLED} of it does not
+     * count), at most {@link #JIT_WARM_UP_LIMIT}. Two windows agreeing within 5 % was not enough: once the
+     * compilers still took a fifth of a core (of these two) through P1's measured run. They never quite stop: after
+     * five minutes of P1's load they still worked about 5 % of the time. Answers how long the warm-up took.
+     */
+    private Duration warmUp(String path) throws Exception {
+        long pid = service.process().pid();
+        long start = System.nanoTime();
+        untilStable(() -> {
+            double compiledBefore = Profile.compileSeconds(pid);
+            double rate = closedLoop(WARM_UP_WINDOW, plan.concurrency(), new Measurements(), KEY, path);
+            double compiling = Profile.compileSeconds(pid) - compiledBefore;
+            return compiling <= JIT_SETTLED * WARM_UP_WINDOW.toMillis() / 1000.0 ? rate : Double.NaN;
+        }, JIT_WARM_UP_LIMIT);
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     /** A measurement of a warm-up round: a rate or a duration. */
@@ -442,13 +492,17 @@ public final class Bench {
     }
 
     /**
-     * Runs {@code round} until two in a row agree within 5 % (the compiler has settled), at most
+     * Runs {@code round} until two in a row agree within 5 % (a round that answers NaN agrees with none), at most
      * {@link #WARM_UP_LIMIT}: on these shared cores a fixed short warm-up left the first measurement at less
      * than half of a later one (P1, P4).
      */
     private static void untilStable(WarmUpRound round) throws Exception {
+        untilStable(round, WARM_UP_LIMIT);
+    }
+
+    private static void untilStable(WarmUpRound round, Duration limit) throws Exception {
         double previous = 0;
-        long deadline = System.nanoTime() + WARM_UP_LIMIT.toNanos();
+        long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             double measured = round.run();
             if (previous > 0 && Math.abs(measured - previous) <= 0.05 * previous) {
@@ -979,6 +1033,14 @@ public final class Bench {
                 .map(Bench::cpu).reduce(Duration.ZERO, Duration::plus));
         used.put("bench_kafka_load_receiver", cpu(ProcessHandle.current()));
         return used;
+    }
+
+    /** The CPU time each process of {@link #cpuByProcess} spent per request since {@code before}, in microseconds. */
+    private Map<String, Object> cpuPerRequest(Map<String, Duration> before, long requests) {
+        Map<String, Object> perRequest = new LinkedHashMap<>();
+        cpuByProcess().forEach((name, used) -> perRequest.put(name,
+                Measurements.round(used.minus(before.get(name)).toNanos() / 1000.0 / Math.max(1, requests))));
+        return perRequest;
     }
 
     /** The cores each process of {@link #cpuByProcess} kept busy on average over {@code during}. */

@@ -120,6 +120,18 @@ final class Profile {
         return output;
     }
 
+    /** Seconds the process's JIT compilers have worked so far (HotSpot's {@code java.ci.totalTime} counter). */
+    static double compileSeconds(long pid) throws Exception {
+        String counters = jcmd(pid, "PerfCounter.print");
+        return counter(counters, "java.ci.totalTime") / counter(counters, "sun.os.hrt.frequency");
+    }
+
+    private static double counter(String counters, String name) {
+        return counters.lines().filter(l -> l.startsWith(name + "=")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(name.length() + 1).trim()))
+                .orElseThrow(() -> new IllegalStateException("No performance counter " + name));
+    }
+
     /** Bytes of live objects by class (jcmd GC.class_histogram, which collects first). */
     static Map<String, Long> heapByClass(long pid) throws Exception {
         Map<String, Long> bytes = new HashMap<>();
