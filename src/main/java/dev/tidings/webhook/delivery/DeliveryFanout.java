@@ -77,14 +77,23 @@ public class DeliveryFanout {
     @Inject
     WebhookMetrics metrics;
 
-    /** Acknowledged (and its offsets committed) only once the deliveries are stored; retried while the database is away. */
+    /**
+     * Acknowledged (and its offsets committed) only once the deliveries are stored; retried while the database is away.
+     * The delivery worker is woken only when the batch stored deliveries: most batches, with nobody subscribed to their
+     * types, would otherwise cost the worker a claim that finds nothing.
+     */
     @Incoming(CHANNEL)
     public Uni<Void> fanOut(ConsumerRecords<String, String> records) {
         return subscriptions.activeFor(accounts(records))
                 .chain(active -> store(deliveries(records, active)))
                 .onFailure().retry().withBackOff(RETRY_FIRST, RETRY_MAX).atMost(RETRY_ATTEMPTS)
-                .invoke(() -> measure(records))
-                .invoke(worker::wake);
+                .invoke(stored -> {
+                    measure(records);
+                    if (stored) {
+                        worker.wake();
+                    }
+                })
+                .replaceWithVoid();
     }
 
     /** The fan-out's delay: from the record's timestamp (the relay's send) to its deliveries stored. */
@@ -176,9 +185,10 @@ public class DeliveryFanout {
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    private Uni<Void> store(List<Delivery> deliveries) {
+    /** Stores the deliveries; answers whether there were any. */
+    private Uni<Boolean> store(List<Delivery> deliveries) {
         if (deliveries.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(false);
         }
         return pool.preparedQuery(INSERT).execute(Tuple.from(List.of(
                 deliveries.stream().map(d -> TimeOrderedIds.next()).toArray(UUID[]::new),
@@ -187,7 +197,7 @@ public class DeliveryFanout {
                 deliveries.stream().map(Delivery::eventType).toArray(String[]::new),
                 DeliveryStatus.PENDING.wireName(),
                 deliveries.stream().map(Delivery::traceparent).toArray(String[]::new),
-                deliveries.stream().map(Delivery::tracestate).toArray(String[]::new)))).replaceWithVoid();
+                deliveries.stream().map(Delivery::tracestate).toArray(String[]::new)))).replaceWith(true);
     }
 
     private JsonNode parse(String envelope) {
