@@ -726,9 +726,10 @@ public final class Bench {
             while (count(sql, "select count(*) from outbox where sequence is null") > 0 && System.nanoTime() < quiet) {
                 Thread.sleep(20); // what earlier scenarios wrote is relayed first, so the drain times only its own rows
             }
+            long numberedBefore;
             try (Connection stalledRelay = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres")) {
                 stalledRelay.setAutoCommit(false);
-                stalledRelay.createStatement().executeQuery("select 1 from relay_cursor where id = 1 for update").close();
+                numberedBefore = count(stalledRelay, "select last_sequence from relay_cursor where id = 1 for update");
                 sql.createStatement().execute("""
                         with bulk as (select gen_random_uuid() as id, i, now() as at from generate_series(1, %d) as i)
                         insert into outbox (event_id, event_type, version, source, subject, occurred_at, envelope)
@@ -742,7 +743,11 @@ public final class Bench {
             }
             Map<String, Duration> cpuBefore = cpuByProcess();
             long t0 = System.nanoTime();
-            while (count(sql, "select count(*) from outbox where sequence is null") > 0) {
+            // The clock reads the relay's cursor, one row, and counts the unpublished rows only once that says all are
+            // numbered: counting them every 20 ms walked the pending index, dead entries and all (about 7 ms a count
+            // when 20,000 rows drain), and took about a quarter of a core from PostgreSQL during the drain.
+            while (count(sql, "select last_sequence from relay_cursor where id = 1") < numberedBefore + rows
+                    || count(sql, "select count(*) from outbox where sequence is null") > 0) {
                 Thread.sleep(20); // poll interval of the drain clock
             }
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
