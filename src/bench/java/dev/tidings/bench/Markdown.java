@@ -47,6 +47,8 @@ final class Markdown {
             md.append(row("P2 commit → webhook received at " + at, percentiles(run.get("commit_to_webhook")), "", "",
                     low ? "p99 ≤ 50 ms" : ""));
             md.append(row("P2 commit → SSE frame at " + at, percentiles(run.get("commit_to_sse")), "", "", low ? "p99 ≤ 50 ms" : ""));
+            md.append(row("P2 machine at " + at, run.get("machine_cpu_busy_percent") + " % busy; cores " + run.get("cpu_cores_used")
+                    + "; the service's JIT compilers " + run.get("jit_compile_s_during_run") + " s of the run", "", "", ""));
         }
         Map<String, Object> p3 = (Map<String, Object>) report.get("P3_relay_drain");
         if (p3 != null) {
