@@ -84,7 +84,7 @@ public final class Bench {
     /** P1's warm-up: windows of this length until two agree, at most the limit. */
     static final Duration WARM_UP_WINDOW = Duration.ofSeconds(10);
     static final Duration WARM_UP_LIMIT = Duration.ofSeconds(120);
-    /** P1's warm-up also waits for the JIT compilers: until they work at most this share of a window, at most the limit. */
+    /** P1's and P2's warm-ups also wait for the JIT compilers: until they work at most this share of a window, at most the limit. */
     static final double JIT_SETTLED = 0.1;
     static final Duration JIT_WARM_UP_LIMIT = Duration.ofSeconds(180);
     /** PostgreSQL's backends report their transaction counts at most once a second. */
@@ -480,9 +480,14 @@ public final class Bench {
             double compiledBefore = Profile.compileSeconds(pid);
             double rate = closedLoop(WARM_UP_WINDOW, plan.concurrency(), new Measurements(), KEY, path);
             double compiling = Profile.compileSeconds(pid) - compiledBefore;
-            return compiling <= JIT_SETTLED * WARM_UP_WINDOW.toMillis() / 1000.0 ? rate : Double.NaN;
+            return compilersSettled(compiling) ? rate : Double.NaN;
         }, JIT_WARM_UP_LIMIT);
         return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** Whether the JIT compilers, having worked {@code compilingSeconds} in one warm-up window, have done their bulk. */
+    private static boolean compilersSettled(double compilingSeconds) {
+        return compilingSeconds <= JIT_SETTLED * WARM_UP_WINDOW.toMillis() / 1000.0;
     }
 
     /** A measurement of a warm-up round: a rate or a duration. */
@@ -632,7 +637,7 @@ public final class Bench {
                 long deadline = System.nanoTime() + JIT_WARM_UP_LIMIT.toNanos();
                 fixedRate(rate, LATENCY_WARM_UP, new Measurements());
                 double compiling = Double.MAX_VALUE;
-                while (compiling > JIT_SETTLED * WARM_UP_WINDOW.toMillis() / 1000.0 && System.nanoTime() < deadline) {
+                while (!compilersSettled(compiling) && System.nanoTime() < deadline) {
                     double compiledBefore = Profile.compileSeconds(pid);
                     fixedRate(rate, WARM_UP_WINDOW, new Measurements());
                     compiling = Profile.compileSeconds(pid) - compiledBefore;
@@ -784,7 +789,7 @@ public final class Bench {
         // The plain POSTs warm up as the service's drains do (a cold first run came out at half of a later one). Then
         // they alternate with the service's drains (POSTs, drain, POSTs, drain, POSTs) and each drain is set against
         // the POSTs on either side: single runs ranged over a factor of two, and once the bench process kept a core
-        // busy through a whole drain (the eleventh pass's first committed run: 0.47 × against 0.86 × the run before).
+        // busy through a whole drain (the eleventh pass's first full run: 0.47 × against 0.86 × the run before).
         // The service's warm-up comes after the first blast: right after one, the bench process once kept a core busy
         // through the next drain.
         untilStable(() -> receiver.blast("/baseline", body, deliveries / 2, 64).toMillis());

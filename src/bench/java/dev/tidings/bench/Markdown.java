@@ -25,15 +25,13 @@ final class Markdown {
                     + latency(p1.get("ours_latency"), "p50_ms") + " ms, p99 " + latency(p1.get("ours_latency"), "p99_ms") + " ms)",
                     p1.get("ceiling_per_s") + " requests/s: the same two INSERTs behind a minimal route of this build",
                     p1.get("ratio_to_ceiling") + " × ceiling", "≥ 0.6 × ceiling"));
-            if (p1.get("ratio_to_ceiling_each") != null) {
-                md.append(row("P1 alternating with the ceiling", p1.get("alternating_orders_per_s") + " orders/s",
-                        p1.get("alternating_ceiling_per_s") + " requests/s", "each run beside the ceiling's around it: "
-                                + p1.get("ratio_to_ceiling_each") + " (the ratio above is their mean)", ""));
-            }
+            md.append(row("P1 alternating with the ceiling", p1.get("alternating_orders_per_s") + " orders/s",
+                    p1.get("alternating_ceiling_per_s") + " requests/s", "each run beside the ceiling's around it: "
+                            + p1.get("ratio_to_ceiling_each") + " (the ratio above is their mean)", ""));
             md.append(row("P1 beside PostgreSQL alone", "", p1.get("baseline_tps") + " tx/s pgbench (avg "
                     + p1.get("baseline_latency_avg_ms") + " ms)", p1.get("ratio_throughput") + " × pgbench", ""));
             md.append(row("P1 ingest with an account key", p1.get("ours_as_account_orders_per_s") + " orders/s",
-                    "operator key before and after: " + p1.getOrDefault("ours_operator_before_account_orders_per_s", p1.get("ours_orders_per_s"))
+                    "operator key before and after: " + p1.get("ours_operator_before_account_orders_per_s")
                             + " and " + p1.get("ours_operator_again_orders_per_s")
                             + " orders/s", p1.get("account_vs_operator") + " × throughput", ""));
         }
@@ -110,7 +108,7 @@ final class Markdown {
                     + " of " + p8.get("deliveries") + "); cores " + p8.get("deliveries_cores_used"), (p4 == null ? "" : p4.get("baseline_per_s")) + "/s plain POSTs (P4)",
                     p8.get("deliveries_vs_p4_baseline") + " × throughput", ""));
         }
-        if (p1 != null && p1.get("ours_cpu_us_per_order") != null) {
+        if (p1 != null) {
             md.append("\nP1 CPU per request, µs by process: orders ").append(p1.get("ours_cpu_us_per_order"))
                     .append("; ceiling ").append(p1.get("ceiling_cpu_us_per_request"))
                     .append(". Warm-ups, s: ").append(p1.get("warm_up_s")).append("; JIT compilers' seconds during the measured runs: ")
