@@ -1,0 +1,79 @@
+package dev.tidings.relay;
+
+import dev.tidings.relay.KafkaPublisher.Refused;
+import dev.tidings.support.Database;
+import dev.tidings.support.KafkaRecords;
+import dev.tidings.support.Orders;
+import io.quarkus.arc.ClientProxy;
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An event committed while the relay's round waits for Kafka's answer to an earlier one is sent in that
+ * round, not after it: Kafka's answers are held back here (the records themselves reach the real broker),
+ * so the first round cannot end until the test lets it.
+ */
+@QuarkusTest
+class RelayCommitsDuringRoundTest {
+
+    @Inject
+    KafkaPublisher publisher;
+
+    /** The real publisher, whose answers reach the relay only once {@link #release} completes. */
+    static final class HeldAnswers extends KafkaPublisher {
+        private final KafkaPublisher real;
+        private final CompletableFuture<Void> release = new CompletableFuture<>();
+
+        HeldAnswers(KafkaPublisher real) {
+            super(work -> Uni.createFrom().voidItem(), "", Duration.ofSeconds(10), null);
+            this.real = real;
+        }
+
+        @Override
+        Uni<List<Refused>> publish(List<PendingEvent> events) {
+            Context relay = Vertx.currentContext();
+            return real.publish(events)
+                    .call(() -> Uni.createFrom().completionStage(release))
+                    .emitOn(command -> relay.runOnContext(ignored -> command.run()));
+        }
+    }
+
+    @Test
+    void anEventCommittedWhileARoundWaitsForKafkaIsSentAndNumberedInThatRound() {
+        Database.awaitNothingPending(Duration.ofSeconds(30));
+        HeldAnswers held = new HeldAnswers(ClientProxy.unwrap(publisher));
+        QuarkusMock.installMockForType(held, KafkaPublisher.class);
+        try (KafkaRecords orders = KafkaRecords.of("events.order")) {
+            String first = "order/" + Orders.place("held-round-first");
+            orders.awaitKey(first, 1);
+
+            String second = "order/" + Orders.place("held-round-second");
+            // well inside the publish timeout (10 s), after which the held round would roll back and start again
+            await().atMost(Duration.ofSeconds(5)).until(() -> orders.withKey(second).size() == 1);
+            assertThat(orders.withKey(first)).as("the first event was sent once: its round is still open").hasSize(1);
+            assertThat(Database.count("select count(*) from outbox where subject in (?, ?) and sequence is null", first, second))
+                    .as("neither is numbered while Kafka's answers are held").isEqualTo(2);
+
+            held.release.complete(null);
+            Database.awaitNothingPending(Duration.ofSeconds(30));
+            assertThat(Database.count("select count(distinct published_at) from outbox where subject in (?, ?)", first, second))
+                    .as("both numbered in the same transaction").isEqualTo(1);
+            assertThat(Database.count("select (select sequence from outbox where subject = ?) - (select sequence from outbox where subject = ?)",
+                    second, first)).as("one after the other, in commit order").isEqualTo(1);
+        } finally {
+            held.release.complete(null);
+        }
+    }
+}
