@@ -226,22 +226,27 @@ public class OutboxRelay {
     }
 
     /**
-     * Reads Kafka's answers batch by batch in claim order, then quarantines what it refused and numbers the
-     * rest in that order, one statement each for the whole round.
+     * Settles batch by batch in claim order, each as soon as Kafka answered it: numbering a batch (the longest
+     * statement of a round while a backlog drains) overlaps Kafka's work on the batches after it.
      */
     private Uni<Batch> settleInOrder(SqlConnection connection, List<InFlight> window, long lastSequence) {
-        Uni<Batch> answered = Uni.createFrom().item(Batch.NONE);
+        Uni<Batch> settled = Uni.createFrom().item(Batch.NONE);
         for (InFlight batch : window) {
-            answered = answered.chain(before -> batch.answers().map(refused -> before.and(answered(batch.events(), refused))));
+            settled = settled.chain(before -> batch.answers()
+                    .chain(refused -> settle(connection, batch.events(), refused, lastSequence + before.published().size()))
+                    .map(before::and));
         }
-        return answered.call(round -> quarantine(connection, round.quarantined())
-                .chain(() -> round.published().isEmpty() ? Uni.createFrom().voidItem() : makeVisible(connection, round.published(), lastSequence)));
+        return settled;
     }
 
-    private Batch answered(List<PendingEvent> events, List<Refused> refused) {
+    /** Quarantines what Kafka refused and numbers the rest, in id order. */
+    private Uni<Batch> settle(SqlConnection connection, List<PendingEvent> events, List<Refused> refused, long lastSequence) {
         Set<Long> refusedIds = refused.stream().map(r -> r.event().id()).collect(Collectors.toSet());
         List<PendingEvent> acknowledged = events.stream().filter(e -> !refusedIds.contains(e.id())).toList();
-        return new Batch(events.size(), acknowledged, refused, Instant.now(), events.size() == batchSize);
+        Instant acknowledgedAt = Instant.now();
+        return quarantine(connection, refused)
+                .chain(() -> acknowledged.isEmpty() ? Uni.createFrom().voidItem() : makeVisible(connection, acknowledged, lastSequence))
+                .replaceWith(new Batch(events.size(), acknowledged, refused, acknowledgedAt, events.size() == batchSize));
     }
 
     /** After the commit only: a batch rolled back neither published nor quarantined anything. */
