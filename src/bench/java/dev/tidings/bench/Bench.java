@@ -48,6 +48,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -687,9 +688,31 @@ public final class Bench {
             p2.put("machine_cpu_busy_percent", Measurements.round(100 * busyShare));
             p2.put("cpu_cores_used", cores);
             p2.put("jit_compile_s_during_run", Measurements.round(compiling));
+            Measurements rawUnderLoad = rawRoundTripUnderLoad(rate);
+            p2.put("baseline_kafka_round_trip_under_load", rawUnderLoad.summary());
+            p2.put("ratio_p99_kafka_under_load", ratio(kafkaLatency, rawUnderLoad));
         }
         unsubscribe(webhookId);
         return p2;
+    }
+
+    /**
+     * The raw round trip once more, while the service carries the same orders at the same rate (unmeasured, after
+     * the measured run's figures were taken): the machine is then about as busy as in the measured run,
+     * and the ratio to it shows what the service's path adds beyond waiting for a core. The load runs a little
+     * longer than the round trip, which starts after its producer connects.
+     */
+    private Measurements rawRoundTripUnderLoad(int rate) throws Exception {
+        CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+            try {
+                fixedRate(rate, plan.latencyRun().plusSeconds(2), new Measurements());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Measurements raw = KafkaTail.rawRoundTrip(kafka.bootstrapServers(), rate, plan.latencyRun());
+        load.get();
+        return raw;
     }
 
     private static Object ratio(Measurements ours, Measurements baseline) {

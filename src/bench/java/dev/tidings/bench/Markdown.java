@@ -42,6 +42,9 @@ final class Markdown {
             md.append(row("P2 commit → Kafka at " + at, percentiles(run.get("commit_to_kafka")),
                     percentiles(run.get("baseline_kafka_round_trip")) + " produce → consume", run.get("ratio_p99_kafka") + " × p99",
                     "≤ 2.5 × p99"));
+            md.append(row("P2 commit → Kafka at " + at + ", raw round trip under the service's load", "",
+                    percentiles(run.get("baseline_kafka_round_trip_under_load")) + " produce → consume, the service carrying the same orders",
+                    run.get("ratio_p99_kafka_under_load") + " × p99", ""));
             md.append(row("P2 commit → webhook received at " + at, percentiles(run.get("commit_to_webhook")), "", "",
                     low ? "p99 ≤ 50 ms" : ""));
             md.append(row("P2 commit → SSE frame at " + at, percentiles(run.get("commit_to_sse")), "", "", low ? "p99 ≤ 50 ms" : ""));
