@@ -192,8 +192,7 @@ public class OutboxRelay {
     /**
      * Claims and sends batches until the window is full or a claim comes back empty. After a short claim it
      * waits for Kafka's answer to it, but claims again at once if events commit in this process meanwhile:
-     * they are on their way in this round instead of waiting for it to end (under a steady load, about
-     * half a round each).
+     * they are on their way in this round instead of waiting for it to end and then for a round of their own.
      */
     private Uni<List<InFlight>> claimAhead(SqlConnection connection, List<InFlight> window, long after) {
         CompletableFuture<Void> commit = new CompletableFuture<>();
