@@ -12,7 +12,6 @@ import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.Producer;
@@ -111,9 +110,7 @@ public class KafkaPublisher {
                     }
                     Uni<List<Refused>> answered = sendingThread.run(producer -> outgoing.forEach(record -> send(producer, record, answers)))
                             .chain(() -> Uni.createFrom().completionStage(answers.all));
-                    // the caller goes on where it was (the relay: its transaction's event loop), not on Kafka's I/O thread
-                    io.vertx.core.Context caller = Vertx.currentContext();
-                    return caller == null ? answered : answered.emitOn(command -> caller.runOnContext(ignored -> command.run()));
+                    return CallerContext.returnTo(answered); // not on Kafka's I/O thread
                 })
                 .ifNoItem().after(publishTimeout).failWith(() -> new PublishTimeout(events.size(), publishTimeout));
     }

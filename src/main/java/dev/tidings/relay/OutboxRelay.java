@@ -9,7 +9,6 @@ import dev.tidings.tracing.TraceContext;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -210,10 +209,8 @@ public class OutboxRelay {
             if (events.size() == batchSize) {
                 return claimAhead(connection, window, last);
             }
-            io.vertx.core.Context relay = Vertx.currentContext();
-            Uni<Boolean> committed = Uni.createFrom().completionStage(commit).replaceWith(true);
-            Uni<Boolean> woken = relay == null ? committed : committed.emitOn(command -> relay.runOnContext(ignored -> command.run()));
-            return Uni.combine().any().of(batch.answers().replaceWith(false), woken)
+            Uni<Boolean> committed = CallerContext.returnTo(Uni.createFrom().completionStage(commit).replaceWith(true));
+            return Uni.combine().any().of(batch.answers().replaceWith(false), committed)
                     .chain(claimAgain -> claimAgain ? claimAhead(connection, window, last) : Uni.createFrom().item(window));
         }).eventually(() -> commitDuringRound.compareAndSet(commit, null));
     }

@@ -8,8 +8,6 @@ import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -43,10 +41,7 @@ class RelayCommitsDuringRoundTest {
 
         @Override
         Uni<List<Refused>> publish(List<PendingEvent> events) {
-            Context relay = Vertx.currentContext();
-            return real.publish(events)
-                    .call(() -> Uni.createFrom().completionStage(release))
-                    .emitOn(command -> relay.runOnContext(ignored -> command.run()));
+            return CallerContext.returnTo(real.publish(events).call(() -> Uni.createFrom().completionStage(release)));
         }
     }
 
