@@ -14,7 +14,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
@@ -64,6 +64,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    /** Polled by the server's threads at once when deliveries to one endpoint run in parallel. */
     private final Map<String, Deque<Reply>> scripts = new ConcurrentHashMap<>();
 
     private WebhookReceiver(HttpServer server) {
@@ -100,7 +101,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** The next requests to {@code url} get these statuses, in order. */
     public void respond(String url, int... statuses) {
-        Deque<Reply> script = scripts.computeIfAbsent(path(url), k -> new ArrayDeque<>());
+        Deque<Reply> script = scripts.computeIfAbsent(path(url), k -> new ConcurrentLinkedDeque<>());
         for (int status : statuses) {
             script.add(new Reply(status, Duration.ZERO));
         }
@@ -108,7 +109,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** The next request to {@code url} gets {@code status} after {@code delay}. */
     public void respondSlowly(String url, int status, Duration delay) {
-        scripts.computeIfAbsent(path(url), k -> new ArrayDeque<>()).add(new Reply(status, delay));
+        scripts.computeIfAbsent(path(url), k -> new ConcurrentLinkedDeque<>()).add(new Reply(status, delay));
     }
 
     /** The next request to {@code url} is answered {@code status} (a redirect) with {@code Location: location}. */
@@ -118,7 +119,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** The next request to {@code url} is answered {@code status} with these headers. */
     public void respondWith(String url, int status, Map<String, String> headers) {
-        scripts.computeIfAbsent(path(url), k -> new ArrayDeque<>()).add(new Reply(status, Duration.ZERO, headers));
+        scripts.computeIfAbsent(path(url), k -> new ConcurrentLinkedDeque<>()).add(new Reply(status, Duration.ZERO, headers));
     }
 
     /** Every request to {@code url} fails with 500 until told otherwise. */
