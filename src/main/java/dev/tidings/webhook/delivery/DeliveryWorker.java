@@ -177,7 +177,7 @@ public class DeliveryWorker {
      * due (their subscriptions have no room), the claim searches the subscriptions with due deliveries in turns.
      */
     private static final int LOOK_THROUGH_PER_SLOT = 4;
-    /** How long claims search in turns only once the oldest due deliveries were found to have no room. */
+    /** How long claims search in turns only once the oldest due deliveries were found to have no room (see {@link InTurnsOnly}). */
     private static final Duration LOOK_AT_OLDEST_AGAIN = Duration.ofSeconds(1);
     private static final String FORGET_OLD_SENDS = "delete from webhook_send where sent_at < clock_timestamp() - interval '1 minute'";
     /** Sends older than a minute are forgotten at most this often (the rate window looks back just over a second). */
@@ -219,8 +219,7 @@ public class DeliveryWorker {
      * It starts anywhere, so that replicas started together do not search the same subscriptions first.
      */
     private volatile UUID searchedUpTo = UUID.randomUUID();
-    /** Until when ({@link System#nanoTime}) claims search in turns only: the oldest due deliveries had no room at all. */
-    private volatile long inTurnsOnlyUntil = System.nanoTime();
+    private final InTurnsOnly inTurnsOnly = new InTurnsOnly(LOOK_AT_OLDEST_AGAIN, System.nanoTime());
     private final AtomicLong lastPlannedAgain = new AtomicLong(System.nanoTime() - PLAN_AGAIN_EVERY.toNanos());
     private final BackgroundLoop loop = new BackgroundLoop("Webhook delivery", this::claimAndStart);
 
@@ -357,31 +356,26 @@ public class DeliveryWorker {
     /**
      * The claim's statements: among the oldest due deliveries first, then, if slots are left free for want of room and
      * there may be more due than it saw, among the subscriptions with due deliveries, taken in turns. When the oldest
-     * due deliveries had no room at all and the search found some elsewhere (a stuck receiver's backlog, say), the
-     * claims of the next {@link #LOOK_AT_OLDEST_AGAIN} search in turns only: that search finds every delivery that can
-     * be claimed on its own (one that leaves slots free went round every subscription), and looking through the same
-     * full subscriptions' deliveries first would only add to each claim.
+     * due deliveries had no room at all and the search found some elsewhere (a stuck receiver's backlog, say), in two
+     * claims in a row, the claims of the next {@link #LOOK_AT_OLDEST_AGAIN} search in turns only: that search finds every
+     * delivery that can be claimed on its own (one that leaves slots free went round every subscription), and looking
+     * through the same full subscriptions' deliveries first would only add to each claim.
      */
     private Uni<List<Row>> lease(SqlConnection c, int free) {
         long lookedAtOldest = System.nanoTime();
-        if (lookedAtOldest - inTurnsOnlyUntil < 0) {
+        if (inTurnsOnly.active(lookedAtOldest)) {
             return inTurns(c, free, new ArrayList<>(), 1);
         }
         int lookThrough = LOOK_THROUGH_PER_SLOT * free;
         return c.preparedQuery(CLAIM_FROM_OLDEST).execute(arguments(free).addInteger(lookThrough)).chain(oldest -> {
             List<Row> leased = new ArrayList<>(oldest.size());
             oldest.forEach(leased::add);
-            if (leased.size() == free || !leased.isEmpty() && leased.get(0).getLong("seen") < lookThrough) {
-                return Uni.createFrom().item(leased);
-            }
             if (!leased.isEmpty()) {
-                return inTurns(c, free, leased, 0);
+                inTurnsOnly.lookedAtOldest(lookedAtOldest, false);
+                return leased.size() == free || leased.get(0).getLong("seen") < lookThrough
+                        ? Uni.createFrom().item(leased) : inTurns(c, free, leased, 0);
             }
-            return inTurns(c, free, leased, lookThrough).invoke(found -> {
-                if (!found.isEmpty()) {
-                    inTurnsOnlyUntil = lookedAtOldest + LOOK_AT_OLDEST_AGAIN.toNanos();
-                }
-            });
+            return inTurns(c, free, leased, lookThrough).invoke(found -> inTurnsOnly.lookedAtOldest(lookedAtOldest, !found.isEmpty()));
         });
     }
 
