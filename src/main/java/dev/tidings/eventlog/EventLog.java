@@ -14,7 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads the event log: outbox rows the relay has published, ordered by {@code sequence}. A sequence
@@ -24,6 +26,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class EventLog {
 
+    /** The types $2 and the account $5 (null: all). */
+    private static final String FILTERS = " and event_type like any($2) and ($5::uuid is null or account_id = $5)";
+
     /**
      * Events after $1 (and never below the log's floor, read in the same statement) of the types $2 and of
      * the account $5 (null: all), at most $3, oldest first, cut where they add up to $4 bytes: a row is
@@ -32,25 +37,32 @@ public class EventLog {
      * when none follows. The lower bound is a scalar subquery (read once, in the same snapshot as the floor) so
      * that it is the sequence index's start: a join with {@code held} made it a filter over the whole log.
      */
-    static final String AFTER = after("");
+    static final String AFTER = after(FILTERS, "$3", "$4");
     /** The same for one subject ($6, an order's history), which has an index of its own. */
-    private static final String AFTER_FOR_SUBJECT = after(" and subject = $6");
+    private static final String AFTER_FOR_SUBJECT = after(FILTERS + " and subject = $6", "$3", "$4");
 
-    private static String after(String condition) {
+    /**
+     * {@link #AFTER} for the live feed, which reads every event: no filters, and the limit written in ($1 after, $2
+     * bytes). With the limit and filters as arguments PostgreSQL planned the statement again on every call (each call's
+     * own plan looked cheaper than one for any limit), which cost four times running it; so it is planned once.
+     */
+    static String followStatement(int limit) {
+        return after("", Integer.toString(limit), "$2");
+    }
+
+    private static String after(String filters, String limit, String bytes) {
         return """
                 with held as (select oldest_sequence from log_floor where id = 1)
                 select held.oldest_sequence as floor, page.* from held left join (
-                  select sequence, event_type, envelope, account_id, bytes_before + octet_length(envelope) <= $4 as fits from (
+                  select sequence, event_type, envelope, account_id, bytes_before + octet_length(envelope) <= %3$s as fits from (
                     select sequence, event_type, envelope, account_id,
                       sum(octet_length(envelope)) over (order by sequence) - octet_length(envelope) as bytes_before
-                    from outbox where sequence > greatest($1, (select oldest_sequence - 1 from log_floor where id = 1))
-                      and event_type like any($2)
-                      and ($5::uuid is null or account_id = $5)""" + condition + """
-
-                    order by sequence limit $3) numbered
-                  where bytes_before < $4) page on true
-                order by page.sequence""";
+                    from outbox where sequence > greatest($1, (select oldest_sequence - 1 from log_floor where id = 1))%1$s
+                    order by sequence limit %2$s) numbered
+                  where bytes_before < %3$s) page on true
+                order by page.sequence""".formatted(filters, limit, bytes);
     }
+
     private static final String BY_EVENT_ID = """
             select sequence, event_type, envelope, account_id from outbox
             where sequence is not null and event_id = $1 and ($2::uuid is null or account_id = $2)""";
@@ -63,6 +75,8 @@ public class EventLog {
     private final Pool pool;
     private final LogFloor floor;
     private final int pageBytes;
+    /** By limit: the live feed reads with one. */
+    private final Map<Integer, String> followStatements = new ConcurrentHashMap<>();
 
     public EventLog(Pool pool, LogFloor floor, EventsConfig config) {
         this.pool = pool;
@@ -87,6 +101,13 @@ public class EventLog {
             arguments.addString(subject);
         }
         return pool.preparedQuery(subject == null ? AFTER : AFTER_FOR_SUBJECT).execute(arguments)
+                .map(rows -> slice(rows, afterSequence, limit));
+    }
+
+    /** Up to {@code limit} events after {@code afterSequence}, of every type and account, as {@link #after} reads them. */
+    public Uni<Slice> following(long afterSequence, int limit) {
+        return pool.preparedQuery(followStatements.computeIfAbsent(limit + 1, EventLog::followStatement))
+                .execute(Tuple.of(afterSequence, pageBytes))
                 .map(rows -> slice(rows, afterSequence, limit));
     }
 

@@ -224,7 +224,7 @@ public class LiveFeed {
                 }
             }).replaceWithVoid();
         }
-        return log.after(Scope.ALL, TypeFilter.ALL, null, position, page).chain(slice -> {
+        return log.following(position, page).chain(slice -> {
             for (LogEntry entry : slice.entries()) {
                 listeners.forEach(listener -> listener.offer(entry));
                 position = entry.sequence();
