@@ -14,9 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads the event log: outbox rows the relay has published, ordered by {@code sequence}. A sequence
@@ -75,8 +73,6 @@ public class EventLog {
     private final Pool pool;
     private final LogFloor floor;
     private final int pageBytes;
-    /** By limit: the live feed reads with one. */
-    private final Map<Integer, String> followStatements = new ConcurrentHashMap<>();
 
     public EventLog(Pool pool, LogFloor floor, EventsConfig config) {
         this.pool = pool;
@@ -106,7 +102,7 @@ public class EventLog {
 
     /** Up to {@code limit} events after {@code afterSequence}, of every type and account, as {@link #after} reads them. */
     public Uni<Slice> following(long afterSequence, int limit) {
-        return pool.preparedQuery(followStatements.computeIfAbsent(limit + 1, EventLog::followStatement))
+        return pool.preparedQuery(followStatement(limit + 1))
                 .execute(Tuple.of(afterSequence, pageBytes))
                 .map(rows -> slice(rows, afterSequence, limit));
     }
