@@ -42,13 +42,17 @@ import java.util.stream.Collectors;
  * Attempts due deliveries. Whenever it is woken (new deliveries, an attempt finished, the poll), it
  * claims as many due deliveries as it has free slots ({@code events.webhooks.concurrency}) and starts
  * their attempts; each finished attempt frees its slot, and wakes it again if its claim may have left
- * due deliveries behind.
+ * due deliveries behind. A success frees its slot when its response arrives, while its outcome is still
+ * being recorded: the receiver has answered, and waiting for the recording as well would leave slots idle
+ * (successes are recorded in batches, a few milliseconds later). At most as many successes as there are
+ * slots wait for their recording beyond that; more take slots again.
  *
  * <p>A claim is a lease: it pushes {@code next_attempt_at} past the attempt's timeout and gives the row a
  * lease token. If this process dies mid-attempt, the delivery falls due again when the lease ends. Claims
  * of all replicas take turns (a transaction-scoped advisory lock), so the leases running per subscription
  * can be counted: a subscription never has more than {@code events.webhooks.concurrency-per-subscription}
- * attempts in flight, and one slow receiver never holds every slot.
+ * attempts in flight, and one slow receiver never holds every slot. A claim does not count this instance's
+ * successes still being recorded (their leases run until they are); another replica's count as in flight.
  */
 @ApplicationScoped
 public class DeliveryWorker {
@@ -77,7 +81,8 @@ public class DeliveryWorker {
             select pg_advisory_xact_lock(7, 1), set_config('plan_cache_mode', 'force_generic_plan', true),
               set_config('enable_seqscan', 'off', true)""";
     /**
-     * $1 free slots, $2 lease in seconds, $3 slots per subscription, $4 the rate window in seconds, $5 the pending status.
+     * $1 free slots, $2 lease in seconds, $3 slots per subscription, $4 the rate window in seconds, $5 the pending status,
+     * $6 this instance's successes being recorded (their leases do not count as attempts in flight).
      * Elsewhere the statuses are written in, so that the plan, made once for all arguments, can use the index of pending
      * deliveries by due time. A subscription's own due deliveries must not be found through that index: planned while
      * few deliveries were pending, the claim walked it for each subscription, past every other subscription's (19 ms
@@ -108,7 +113,8 @@ public class DeliveryWorker {
               cross join lateral (select * from webhook_subscription where id = w.webhook_id and status = '%2$s' limit 1) s
               cross join lateral (
                 select count(*) as n from webhook_delivery
-                where webhook_id = s.id and lease_token is not null and status = '%1$s' and next_attempt_at > now()) b
+                where webhook_id = s.id and lease_token is not null and status = '%1$s' and next_attempt_at > now()
+                  and id <> all($6)) b
               cross join lateral (
                 select count(*) as n from webhook_send
                 where s.rate_limit is not null and webhook_id = s.id and sent_at > (select clock_timestamp() - $4 * interval '1 s')) r
@@ -131,14 +137,14 @@ public class DeliveryWorker {
               select array_agg(sealed_secret order by created_at desc, id desc) as sealed_secrets,
                 array_agg(key_fingerprint order by created_at desc, id desc) as key_fingerprints
               from webhook_secret where webhook_id = c.webhook_id and coalesce(expires_at, 'infinity') > now()) k""";
-    /** {@link #CLAIM} among the subscriptions of the $6 oldest due deliveries (a few per free slot). */
+    /** {@link #CLAIM} among the subscriptions of the $7 oldest due deliveries (a few per free slot). */
     static final String CLAIM_FROM_OLDEST = claimAmong("""
             select webhook_id, min(next_attempt_at) as oldest, sum(count(*)) over () as seen
-            from (select * from webhook_delivery where status = '%1$s' and next_attempt_at <= now() order by next_attempt_at limit $6) walk
+            from (select * from webhook_delivery where status = '%1$s' and next_attempt_at <= now() order by next_attempt_at limit $7) walk
             group by webhook_id order by oldest, webhook_id""", "order by oldest, webhook_id");
     /**
-     * {@link #CLAIM} among the subscriptions with due deliveries, taken in turns: from the one after {@code $7}, the last
-     * one the search before took deliveries of, to the last, then from the first up to {@code $7}, until $1 with room
+     * {@link #CLAIM} among the subscriptions with due deliveries, taken in turns: from the one after {@code $8}, the last
+     * one the search before took deliveries of, to the last, then from the first up to {@code $8}, until $1 with room
      * are found (each gets at least one of its due deliveries, so none is passed over for another's older ones). They are
      * found by stepping through the index of pending deliveries by subscription, one lookup per subscription (its first
      * entry is its oldest), not by reading every due delivery: a subscription at its limit with a backlog of thousands (a
@@ -147,7 +153,7 @@ public class DeliveryWorker {
      * that cost 22 ms a claim with 6,700 subscriptions with due deliveries beside such a backlog; taken in turns, the
      * search stops once it has found enough (0.7 ms there), and every subscription's turn comes. A search that finds fewer
      * than $1 with room goes round every subscription with pending deliveries, due or not (20 ms with 6,700 of them).
-     * It starts only if at least $6 deliveries are due: {@link #lease} passes how many the first claim looked through
+     * It starts only if at least $7 deliveries are due: {@link #lease} passes how many the first claim looked through
      * when it leased nothing (fewer due means it saw them all, as when nothing is due), 1 when it searches in turns
      * only, else 0. Every step is the same keyed lookup, from a subscription's id on: a first step without a bound on
      * the subscription was planned, once, as reading and sorting every pending delivery (5 ms a claim in P7), so the
@@ -155,9 +161,9 @@ public class DeliveryWorker {
      */
     static final String CLAIM_FROM_NEXT = claimAmong("""
             with recursive searching as (
-              select (select count(*) from (select from webhook_delivery where status = '%1$s' and next_attempt_at <= now() limit $6) due) >= $6 as yes),
+              select (select count(*) from (select from webhook_delivery where status = '%1$s' and next_attempt_at <= now() limit $7) due) >= $7 as yes),
             after as (
-              select $7::uuid as webhook_id, null::timestamptz as next_attempt_at where (select yes from searching)
+              select $8::uuid as webhook_id, null::timestamptz as next_attempt_at where (select yes from searching)
               union all
               select n.* from after p cross join lateral (
                 select webhook_id, next_attempt_at from webhook_delivery
@@ -168,7 +174,7 @@ public class DeliveryWorker {
               select n.* from before p cross join lateral (
                 select webhook_id, next_attempt_at from webhook_delivery
                 where status = '%1$s' and webhook_id > p.webhook_id order by webhook_id, next_attempt_at limit 1) n
-              where n.webhook_id <= $7)
+              where n.webhook_id <= $8)
             select webhook_id, next_attempt_at as oldest, 0 as seen from after where next_attempt_at <= now()
             union all
             select webhook_id, next_attempt_at, 0 from before where next_attempt_at <= now()""", "");
@@ -212,7 +218,10 @@ public class DeliveryWorker {
     private final double leaseSeconds;
     private final Duration timeout;
     private final Duration pollInterval;
+    /** Claimed and not yet recorded. */
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
+    /** Of those, the successes whose response has arrived: they are being recorded and hold no slot. */
+    private final Set<UUID> recording = ConcurrentHashMap.newKeySet();
     private final AtomicLong lastForgotten = new AtomicLong(System.nanoTime() - FORGET_EVERY.toNanos());
     /**
      * The last subscription a search in turns took deliveries of ({@link #CLAIM_FROM_NEXT}); claims run one at a time.
@@ -270,11 +279,13 @@ public class DeliveryWorker {
 
     /** Fills the free slots with due deliveries; the attempts run on their own and wake the loop when they end. */
     private Uni<Void> claimAndStart() {
-        int free = concurrency - inFlight.size();
+        int claimed = inFlight.size(); // first: a success recorded between the two reads then counts as in flight, not as free
+        UUID[] beingRecorded = recording.toArray(UUID[]::new);
+        int free = concurrency - (claimed - beingRecorded.length) - Math.max(0, beingRecorded.length - concurrency);
         if (free <= 0 || loop.isStopped()) {
             return Uni.createFrom().voidItem();
         }
-        return claim(free).invoke(claimed -> claimed.forEach(this::start)).replaceWithVoid();
+        return claim(free, beingRecorded).invoke(leased -> leased.forEach(this::start)).replaceWithVoid();
     }
 
     /**
@@ -287,27 +298,44 @@ public class DeliveryWorker {
     private void start(Claimed claimed) {
         ClaimedDelivery delivery = claimed.delivery();
         inFlight.add(delivery.id());
-        attempt(delivery).subscribe().with(ignored -> finished(claimed), failure -> finished(claimed));
+        attempt(delivery, () -> succeeded(claimed)).subscribe().with(ignored -> finished(claimed), failure -> finished(claimed));
     }
 
-    private void finished(Claimed claimed) {
-        inFlight.remove(claimed.delivery().id());
+    /**
+     * A success's response arrived: its slot is free while its outcome is recorded. Failures keep theirs until they are
+     * recorded, so that what the receiver asked for (a pause, a retry later, deactivation) holds before the next claim.
+     */
+    private void succeeded(Claimed claimed) {
+        recording.add(claimed.delivery().id());
         if (claimed.wakeWhenDone()) {
             loop.wake();
         }
     }
 
-    /** Sends and records one delivery, or holds it back when its subscription's rate limit has no room now. */
-    private Uni<Void> attempt(ClaimedDelivery delivery) {
+    private void finished(Claimed claimed) {
+        UUID id = claimed.delivery().id();
+        boolean wasRecording = recording.remove(id); // first, as claimAndStart reads them in the other order
+        inFlight.remove(id);
+        // a success woke the loop already when its response arrived, unless more were being recorded than there are slots
+        if (wasRecording ? recording.size() >= concurrency : claimed.wakeWhenDone()) {
+            loop.wake();
+        }
+    }
+
+    /**
+     * Sends and records one delivery, or holds it back when its subscription's rate limit has no room now;
+     * {@code whenSucceeded} runs once a success's response has arrived, before it is recorded.
+     */
+    private Uni<Void> attempt(ClaimedDelivery delivery, Runnable whenSucceeded) {
         return sendWindow.admit(delivery)
-                .chain(admitted -> admitted ? sendAndRecord(delivery) : sendWindow.holdBack(delivery))
+                .chain(admitted -> admitted ? sendAndRecord(delivery, whenSucceeded) : sendWindow.holdBack(delivery))
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("Delivery %s was not attempted or not recorded; it is attempted again when its lease ends: %s", delivery.id(), failure);
                     return null;
                 });
     }
 
-    private Uni<Void> sendAndRecord(ClaimedDelivery delivery) {
+    private Uni<Void> sendAndRecord(ClaimedDelivery delivery, Runnable whenSucceeded) {
         PinnedRepresentation.Body body = representation.body(delivery.envelope(), delivery.eventType(), delivery.version(),
                 delivery.versions());
         Span span = spans.start(TraceContext.restore(delivery.trace()), delivery.webhookId(), delivery.id(), delivery.eventId(),
@@ -317,6 +345,11 @@ public class DeliveryWorker {
                         AttemptSpans.headers(span, deprecated.map(at -> Map.of("deprecation", "@" + at.getEpochSecond())).orElse(Map.of()))))
                 .onItemOrFailure().invoke((result, failure) -> AttemptSpans.end(span, result, failure))
                 .invoke(result -> metrics.attempted(delivery.webhookId(), result.outcome(), Duration.ofMillis(result.durationMs())))
+                .invoke(result -> {
+                    if (result.succeeded()) {
+                        whenSucceeded.run();
+                    }
+                })
                 .chain(result -> recorder.record(delivery, result));
     }
 
@@ -333,10 +366,10 @@ public class DeliveryWorker {
      * new ones wake the loop themselves (the poll covers retries). A subscription can only be full if the
      * claim that filled it took all its room, so the lease that frees room always wakes the loop.
      */
-    private Uni<List<Claimed>> claim(int free) {
+    private Uni<List<Claimed>> claim(int free, UUID[] beingRecorded) {
         return pool.withTransaction(c -> c.query(TAKE_TURN).execute()
                         .chain(() -> atMostEvery(FORGET_EVERY, lastForgotten) ? c.query(FORGET_OLD_SENDS).execute().replaceWithVoid() : Uni.createFrom().voidItem())
-                        .chain(() -> planAgainIfSlow(c, lease(c, free))))
+                        .chain(() -> planAgainIfSlow(c, lease(c, free, beingRecorded))))
                 .map(leased -> {
                     Map<UUID, Long> taken = leased.stream().collect(Collectors.groupingBy(row -> row.getUUID("webhook_id"), Collectors.counting()));
                     Map<UUID, List<String>> secrets = new HashMap<>();
@@ -361,28 +394,28 @@ public class DeliveryWorker {
      * delivery that can be claimed on its own (one that leaves slots free went round every subscription), and looking
      * through the same full subscriptions' deliveries first would only add to each claim.
      */
-    private Uni<List<Row>> lease(SqlConnection c, int free) {
+    private Uni<List<Row>> lease(SqlConnection c, int free, UUID[] beingRecorded) {
         long lookedAtOldest = System.nanoTime();
         if (inTurnsOnly.active(lookedAtOldest)) {
-            return inTurns(c, free, new ArrayList<>(), 1);
+            return inTurns(c, free, beingRecorded, new ArrayList<>(), 1);
         }
         int lookThrough = LOOK_THROUGH_PER_SLOT * free;
-        return c.preparedQuery(CLAIM_FROM_OLDEST).execute(arguments(free).addInteger(lookThrough)).chain(oldest -> {
+        return c.preparedQuery(CLAIM_FROM_OLDEST).execute(arguments(free, beingRecorded).addInteger(lookThrough)).chain(oldest -> {
             List<Row> leased = new ArrayList<>(oldest.size());
             oldest.forEach(leased::add);
             if (!leased.isEmpty()) {
                 inTurnsOnly.lookedAtOldest(lookedAtOldest, false);
                 return leased.size() == free || leased.get(0).getLong("seen") < lookThrough
-                        ? Uni.createFrom().item(leased) : inTurns(c, free, leased, 0);
+                        ? Uni.createFrom().item(leased) : inTurns(c, free, beingRecorded, leased, 0);
             }
-            return inTurns(c, free, leased, lookThrough).invoke(found -> inTurnsOnly.lookedAtOldest(lookedAtOldest, !found.isEmpty()));
+            return inTurns(c, free, beingRecorded, leased, lookThrough).invoke(found -> inTurnsOnly.lookedAtOldest(lookedAtOldest, !found.isEmpty()));
         });
     }
 
     /** Adds to {@code leased} what {@link #CLAIM_FROM_NEXT} leases if at least {@code mustBeDue} deliveries are due. */
-    private Uni<List<Row>> inTurns(SqlConnection c, int free, List<Row> leased, int mustBeDue) {
+    private Uni<List<Row>> inTurns(SqlConnection c, int free, UUID[] beingRecorded, List<Row> leased, int mustBeDue) {
         UUID from = searchedUpTo;
-        return c.preparedQuery(CLAIM_FROM_NEXT).execute(arguments(free - leased.size()).addInteger(mustBeDue).addUUID(from)).map(next -> {
+        return c.preparedQuery(CLAIM_FROM_NEXT).execute(arguments(free - leased.size(), beingRecorded).addInteger(mustBeDue).addUUID(from)).map(next -> {
             List<UUID> taken = new ArrayList<>(next.size());
             next.forEach(row -> {
                 leased.add(row);
@@ -415,8 +448,9 @@ public class DeliveryWorker {
         });
     }
 
-    private Tuple arguments(int free) {
-        return Tuple.of(free, leaseSeconds, perSubscription, SendWindow.seconds(SendWindow.WINDOW), DeliveryStatus.PENDING.wireName());
+    private Tuple arguments(int free, UUID[] beingRecorded) {
+        return Tuple.of(free, leaseSeconds, perSubscription, SendWindow.seconds(SendWindow.WINDOW), DeliveryStatus.PENDING.wireName())
+                .addArrayOfUUID(beingRecorded);
     }
 
     /**

@@ -122,9 +122,9 @@ class ClaimInTurnsTest {
                     statement.execute(setup);
                 }
                 statement.execute("set local plan_cache_mode = force_generic_plan; set local enable_seqscan = off");
-                statement.execute("prepare claim_in_turns(int, float8, int, float8, text, int, uuid) as " + DeliveryWorker.CLAIM_FROM_NEXT);
+                statement.execute("prepare claim_in_turns(int, float8, int, float8, text, uuid[], int, uuid) as " + DeliveryWorker.CLAIM_FROM_NEXT);
                 // two slots per subscription: the full one has both leased
-                String explain = "explain (analyze, format json) execute claim_in_turns(%d, 30, 2, 1.1, 'pending', 0, '%s')".formatted(free, from);
+                String explain = "explain (analyze, format json) execute claim_in_turns(%d, 30, 2, 1.1, 'pending', '{}', 0, '%s')".formatted(free, from);
                 String plan;
                 try (ResultSet rows = statement.executeQuery(explain)) {
                     rows.next();

@@ -12,6 +12,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -102,6 +105,74 @@ class FairnessTest {
         // had the fast one waited until fewer than 24 (or fewer still) of the slow one's deliveries were due, the slow
         // receiver would have had at least 37 requests by then (two at a time, 0.8 s each: about 15 s)
         assertThat(receiver.requests(slow).stream().filter(request -> request.at().isBefore(lastFast)).count()).isLessThanOrEqualTo(20);
+    }
+
+    /**
+     * A success frees its slot when its response arrives, not once its outcome is recorded. With the recording held
+     * up (a transaction holds the subscription's row, which the recording of successes locks first), the subscription
+     * still gets all five of its requests, two at a time; had the slots waited for the recording, it would get two.
+     */
+    @Test
+    void aSuccessFreesItsSlotWhenItsResponseArrives() throws SQLException {
+        String endpoint = receiver.newEndpoint();
+        String id = Webhooks.subscribe(endpoint, List.of("order.created")).getString("id");
+        int events = 5;
+        try (Connection holder = Database.connect()) {
+            holdRecording(holder, id);
+            String customer = "answered-" + UUID.randomUUID();
+            for (int i = 0; i < events; i++) {
+                Orders.place(customer);
+            }
+
+            receiver.awaitRequests(endpoint, events, PATIENCE);
+            assertThat(succeeded(id)).isZero();
+            holder.rollback();
+        }
+        await().atMost(PATIENCE).until(() -> succeeded(id) == events);
+        assertThat(receiver.requests(endpoint)).hasSize(events);
+    }
+
+    /**
+     * Successes waiting for their recording hold no slot, but at most as many as there are slots (six here) wait beyond
+     * the attempts in flight: with the recording held up, twelve requests go out and no more, until it goes on.
+     */
+    @Test
+    void successesWaitingForTheirRecordingAreBounded() throws SQLException {
+        List<String> endpoints = List.of(receiver.newEndpoint(), receiver.newEndpoint(), receiver.newEndpoint());
+        List<String> ids = endpoints.stream().map(endpoint -> Webhooks.subscribe(endpoint, List.of("order.created")).getString("id")).toList();
+        int events = 6;
+        try (Connection holder = Database.connect()) {
+            for (String id : ids) {
+                holdRecording(holder, id);
+            }
+            String customer = "bounded-" + UUID.randomUUID();
+            for (int i = 0; i < events; i++) {
+                Orders.place(customer);
+            }
+
+            await().atMost(PATIENCE).until(() -> requests(endpoints) >= 12);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> requests(endpoints) == 12);
+            holder.rollback();
+        }
+        await().atMost(PATIENCE).until(() -> ids.stream().mapToLong(FairnessTest::succeeded).sum() == 3L * events);
+        assertThat(requests(endpoints)).isEqualTo(3 * events);
+    }
+
+    /** Locks the subscription's row in {@code holder}'s transaction until it ends: its successes cannot be recorded. */
+    private static void holdRecording(Connection holder, String subscriptionId) throws SQLException {
+        holder.setAutoCommit(false);
+        try (PreparedStatement lock = holder.prepareStatement("select id from webhook_subscription where id = ?::uuid for share")) {
+            lock.setString(1, subscriptionId);
+            lock.executeQuery().close();
+        }
+    }
+
+    private static long succeeded(String subscriptionId) {
+        return Database.count("select count(*) from webhook_delivery where webhook_id = ?::uuid and status = 'succeeded'", subscriptionId);
+    }
+
+    private static int requests(List<String> endpoints) {
+        return endpoints.stream().mapToInt(endpoint -> receiver.requests(endpoint).size()).sum();
     }
 
     @Test
