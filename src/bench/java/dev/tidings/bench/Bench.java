@@ -838,6 +838,7 @@ public final class Bench {
         p4.put("ours_timed_from", "the first delivery's arrival (the worker finds rows inserted behind its back at its next poll)");
         p4.put("ours_per_s_from_insert", Measurements.round(deliveries / (oursDrain.fromInsert().toMillis() / 1000.0)));
         p4.put("ours_cores_used", oursDrain.cores());
+        p4.put("ours_bench_process_cpu", oursDrain.benchProcess()); // which of its parts, when it takes more than its usual share
         p4.put("ours_postgresql_commits_per_delivery", Measurements.round(oursDrain.commitsPerDelivery()));
         p4.put("baseline", "java.net.http client posting the same body to the same receiver, 64 concurrent, warmed up as the service"
                 + " is; in runs alternating with the service's drains, each drain against the mean of the runs on either side");
@@ -855,7 +856,8 @@ public final class Bench {
      * A drain's time from the rows' insert and from the first delivery's arrival (the baseline's clock also starts
      * with its first request; the worker finds rows the bench inserted behind its back only at its next poll).
      */
-    private record Drain(Duration fromInsert, Duration running, Map<String, Object> cores, double commitsPerDelivery) {
+    private record Drain(Duration fromInsert, Duration running, Map<String, Object> cores, double commitsPerDelivery,
+                         Map<String, Object> benchProcess) {
     }
 
     /** PostgreSQL's count of committed transactions (each backend reports its own at most once a second). */
@@ -874,6 +876,7 @@ public final class Bench {
                     select gen_random_uuid(), '%s', event_id, event_type, 'pending', 0, now(), now()
                     from outbox where event_type = 'bench.loaded' limit %d""".formatted(webhookId, deliveries));
             Map<String, Duration> cpuBefore = cpuByProcess();
+            OwnCpu benchBefore = OwnCpu.now();
             long commitsBefore = commits(sql);
             long t0 = System.nanoTime();
             while (arrivals.get() == arrivedBefore && System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos()) {
@@ -885,9 +888,10 @@ public final class Bench {
             }
             long end = System.nanoTime();
             Map<String, Object> cores = coresSince(cpuBefore, Duration.ofNanos(end - t0));
+            Map<String, Object> benchProcess = OwnCpu.now().since(benchBefore);
             Thread.sleep(STATS_SETTLE.toMillis()); // until the backends have reported their last transactions
             double commitsPerDelivery = (commits(sql) - commitsBefore) / (double) deliveries;
-            return new Drain(Duration.ofNanos(end - t0), Duration.ofNanos(end - first), cores, commitsPerDelivery);
+            return new Drain(Duration.ofNanos(end - t0), Duration.ofNanos(end - first), cores, commitsPerDelivery, benchProcess);
         } finally {
             unsubscribe(webhookId, key);
         }
@@ -936,6 +940,7 @@ public final class Bench {
         try (Connection sql = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres")) {
             resetStatements();
             Map<String, Duration> cpuBefore = cpuByProcess();
+            OwnCpu benchBefore = OwnCpu.now();
             long t1 = System.nanoTime();
             long enqueued = enqueueOneForEach(sql, 0);
             long deadline = t1 + Duration.ofMinutes(5).toNanos();
@@ -944,6 +949,7 @@ public final class Bench {
             }
             double seconds = (System.nanoTime() - t1) / 1e9;
             p8.put("deliveries_cores_used", coresSince(cpuBefore, Duration.ofNanos(System.nanoTime() - t1)));
+            p8.put("deliveries_bench_process_cpu", OwnCpu.now().since(benchBefore));
             recordStatements(p8);
             Map<?, ?> p4 = (Map<?, ?>) report.get("P4_webhook_throughput");
             p8.put("deliveries", enqueued);
