@@ -96,6 +96,10 @@ public class DeliveryWorker {
      * has a rate limit, as its requests sent in the last window leave room for (the {@link SendWindow} decides for
      * each request when it leaves); the oldest of each candidate first, so that every candidate taken gets one, then
      * oldest first overall. Equal due times go by id: a recovery's deliveries share one due time and have ids in log order.
+     * The update reaches the chosen rows, locked a moment before in the same statement, by their tuple id: looked up by
+     * id, a plan made while the table's statistics were stale read a whole index for each row (an index whose last
+     * column is the id: 22–36 ms a claim of 41 in a burst to 10,000 subscriptions, against 2). A row updated elsewhere
+     * after this statement began (before the lock) is then not claimed this time; its id guards the match.
      * Only subscriptions with pending deliveries are looked at, so idle subscriptions (thousands, say) cost a claim nothing;
      * and of those only the first $1 with room are searched and locked. The candidates are taken in order and each one's
      * room (its leases running, its recent requests) is counted through its own key as it comes, so a claim counts for
@@ -120,15 +124,15 @@ public class DeliveryWorker {
                 where s.rate_limit is not null and webhook_id = s.id and sent_at > (select clock_timestamp() - $4 * interval '1 s')) r
               where least($3 - b.n, s.rate_limit - r.n) > 0 %4$s limit $1),
             chosen as (
-              select due.id, due.next_attempt_at, open.* from open cross join lateral (
-                select d.id, d.next_attempt_at from webhook_delivery d
+              select due.id, due.ctid, due.next_attempt_at, open.* from open cross join lateral (
+                select d.id, d.ctid, d.next_attempt_at from webhook_delivery d
                 where d.webhook_id = open.webhook_id and d.status = $5 and d.next_attempt_at <= now()
                 order by d.next_attempt_at, d.id limit least(open.room, $1) for update of d skip locked) due
               order by row_number() over (partition by open.webhook_id order by due.next_attempt_at, due.id) > 1,
                 due.next_attempt_at, due.id limit $1),
             claimed as (
               update webhook_delivery d set next_attempt_at = now() + $2 * interval '1 s', lease_token = gen_random_uuid()
-              from chosen where d.id = chosen.id
+              from chosen where d.ctid = chosen.ctid and d.id = chosen.id
               returning d.*, room, seen, url, rate_limit, versions)
             select c.*, o.version, o.envelope, o.traceparent as event_traceparent, o.tracestate as event_tracestate, k.*
             from claimed c
