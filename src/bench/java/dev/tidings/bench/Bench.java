@@ -817,15 +817,15 @@ public final class Bench {
         // The service's warm-up comes after the first blast: right after one, the bench process once kept a core busy
         // through the next drain.
         untilStable(() -> receiver.blast("/baseline", body, deliveries / 2, 64).toMillis());
-        double baselineFirst = deliveries / (receiver.blast("/baseline", body, deliveries, 64).toMillis() / 1000.0);
+        double baselineFirst = plainPosts(receiver, body, deliveries);
         untilStable(() -> drain(receiver, deliveries / 2, KEY).running().toMillis());
         Map<String, Object> p4 = new LinkedHashMap<>();
         resetStatements();
         Drain oursDrain = drain(receiver, deliveries, KEY);
         recordStatements(p4);
-        double baselineSecond = deliveries / (receiver.blast("/baseline", body, deliveries, 64).toMillis() / 1000.0);
+        double baselineSecond = plainPosts(receiver, body, deliveries);
         double oursSecond = deliveries / (drain(receiver, deliveries, KEY).running().toMillis() / 1000.0);
-        double baselineThird = deliveries / (receiver.blast("/baseline", body, deliveries, 64).toMillis() / 1000.0);
+        double baselineThird = plainPosts(receiver, body, deliveries);
         Duration asAccount = drain(receiver, deliveries, accountKey).running();
         Duration operatorAgain = drain(receiver, deliveries, KEY).running(); // with the second, brackets the account's run, as in P1
         double oursRate = deliveries / (oursDrain.running().toMillis() / 1000.0);
@@ -852,6 +852,12 @@ public final class Bench {
         report.put("P4_webhook_throughput", p4);
     }
 
+    /** The rate of {@code deliveries} plain POSTs of {@code body}, 64 at a time, once this process's compilers are quiet. */
+    private static double plainPosts(Receiver receiver, String body, int deliveries) throws Exception {
+        OwnCpu.awaitQuietCompilers();
+        return deliveries / (receiver.blast("/baseline", body, deliveries, 64).toMillis() / 1000.0);
+    }
+
     /**
      * A drain's time from the rows' insert and from the first delivery's arrival (the baseline's clock also starts
      * with its first request; the worker finds rows the bench inserted behind its back only at its next poll).
@@ -865,8 +871,9 @@ public final class Bench {
         return count(sql, "select xact_commit from pg_stat_database where datname = current_database()");
     }
 
-    /** Loads due deliveries for a fresh subscription of {@code key}'s owner and times until none is pending. */
+    /** Loads due deliveries for a fresh subscription of {@code key}'s owner and times until none is pending (compilers quiet first, as for the POSTs). */
     private Drain drain(Receiver receiver, int deliveries, String key) throws Exception {
+        OwnCpu.awaitQuietCompilers();
         String webhookId = subscribe(receiver.url("/throughput"), "bench.nothing", key);
         AtomicLong arrivals = receiver.count("/throughput");
         long arrivedBefore = arrivals.get();

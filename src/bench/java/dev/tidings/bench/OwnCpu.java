@@ -16,6 +16,10 @@ import java.util.Map;
 final class OwnCpu {
 
     private static final int BUSIEST = 5;
+    /** Compilers that worked less than this in a window of {@link #QUIET_WINDOW_MS} count as quiet. */
+    private static final long QUIET_COMPILING_MS = 20;
+    private static final long QUIET_WINDOW_MS = 500;
+    private static final long QUIET_PATIENCE_MS = 30_000;
 
     private final Map<Long, Long> threadNanos;
     private final Map<Long, String> threadNames;
@@ -27,6 +31,28 @@ final class OwnCpu {
         this.threadNames = threadNames;
         this.collectorMillis = collectorMillis;
         this.compilerMillis = compilerMillis;
+    }
+
+    /**
+     * Waits, at most half a minute, until this process's JIT compilers are quiet: they may still be compiling what the
+     * scenarios before made hot (in one P4 run they took 2.65 s of a 2.7 s measured drain, a core the service lacked).
+     * Measured runs of both sides start only once they are.
+     */
+    static void awaitQuietCompilers() throws InterruptedException {
+        var compilation = ManagementFactory.getCompilationMXBean();
+        if (compilation == null || !compilation.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long deadline = System.currentTimeMillis() + QUIET_PATIENCE_MS;
+        long before = compilation.getTotalCompilationTime();
+        while (System.currentTimeMillis() < deadline) {
+            Thread.sleep(QUIET_WINDOW_MS); // one window of the compilers' work
+            long after = compilation.getTotalCompilationTime();
+            if (after - before < QUIET_COMPILING_MS) {
+                return;
+            }
+            before = after;
+        }
     }
 
     static OwnCpu now() {
