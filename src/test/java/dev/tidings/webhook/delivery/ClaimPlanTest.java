@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Both claims lease the deliveries they chose through the rows' tuple ids, whatever the statistics say: looked up by
  * id instead, a plan made once while the table's statistics were stale read the whole index by subscription, status,
- * due time and id for every delivery leased (33 ms a claim, the median, in a burst to 10,000 subscriptions). Planned as the
- * worker plans them: once for all arguments, without sequential scans.
+ * due time and id for every delivery leased (33 ms a claim, the median, in a burst to 10,000 subscriptions).
+ * Planned as the worker plans them: once for all arguments, without sequential scans.
  */
 @QuarkusTest
 class ClaimPlanTest {
