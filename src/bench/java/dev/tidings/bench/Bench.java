@@ -44,6 +44,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -374,6 +375,15 @@ public final class Bench {
             env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording + ",settings=profile");
         }
         return env;
+    }
+
+    /** A setting of the service's own application.properties (on this classpath), as the service runs with it here. */
+    static String serviceProperty(String name) throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = Bench.class.getClassLoader().getResourceAsStream("application.properties")) {
+            properties.load(Objects.requireNonNull(in, "application.properties is not on the classpath"));
+        }
+        return Objects.requireNonNull(properties.getProperty(name), name + " is not set in application.properties");
     }
 
     // P1: ingest ---------------------------------------------------------------------------------
@@ -751,13 +761,19 @@ public final class Bench {
         Profile profile = Profile.start(service.process().pid(), Path.of("target", "bench-p3.jfr"));
         drainOutbox(rows, new LinkedHashMap<>());
         Map<String, Object> relayProfile = profile.stop();
-        Duration baseline = KafkaTail.produce(kafka.bootstrapServers(), "bench.raw-drain", rows, 400);
+        Duration baseline = KafkaTail.produce(kafka.bootstrapServers(), "bench.raw-drain", rows, 400, null);
+        // like for like: the plain producer with the relay's batch size (the service's own producer setting)
+        String relayBatchBytes = serviceProperty("mp.messaging.outgoing.events-out.batch.size");
+        Duration sameBatch = KafkaTail.produce(kafka.bootstrapServers(), "bench.raw-drain-batched", rows, 400, relayBatchBytes);
         p3.put("rows", rows);
         p3.put("ours_seconds", Measurements.round(ours.toMillis() / 1000.0));
         p3.put("ours_events_per_s", Measurements.round(rows / (ours.toMillis() / 1000.0)));
         p3.put("baseline", "plain KafkaProducer (acks=all, idempotent), same record count and size");
         p3.put("baseline_seconds", Measurements.round(baseline.toMillis() / 1000.0));
         p3.put("ratio_time", Measurements.round(ours.toMillis() / (double) Math.max(1, baseline.toMillis())));
+        p3.put("baseline_same_batch", "the same plain KafkaProducer with the relay's batch.size (" + relayBatchBytes + " bytes)");
+        p3.put("baseline_same_batch_seconds", Measurements.round(sameBatch.toMillis() / 1000.0));
+        p3.put("ratio_time_same_batch", Measurements.round(ours.toMillis() / (double) Math.max(1, sameBatch.toMillis())));
         p3.put("cpu_cores_used", cores);
         p3.put("profile", relayProfile);
         report.put("P3_relay_drain", p3);
@@ -1723,10 +1739,17 @@ public final class Bench {
             return latency;
         }
 
-        /** The raw producer baseline: {@code count} records of {@code size} bytes, until all are acknowledged. */
-        static Duration produce(String bootstrap, String topic, int count, int size) throws Exception {
+        /**
+         * The raw producer baseline: {@code count} records of {@code size} bytes, until all are acknowledged; with
+         * Kafka's default batch size unless {@code batchBytes} is given.
+         */
+        static Duration produce(String bootstrap, String topic, int count, int size, String batchBytes) throws Exception {
             String value = "x".repeat(size);
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(bootstrap))) {
+            Properties props = producerProps(bootstrap);
+            if (batchBytes != null) {
+                props.put("batch.size", batchBytes);
+            }
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
                 producer.send(new ProducerRecord<>(topic, "warm", value)).get();
                 long t0 = System.nanoTime();
                 for (int i = 0; i < count; i++) {
