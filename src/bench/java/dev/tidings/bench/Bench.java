@@ -755,12 +755,16 @@ public final class Bench {
         Map<String, Object> cores = new LinkedHashMap<>();
         Map<String, Object> p3 = new LinkedHashMap<>();
         resetStatements();
+        OwnCpu.awaitQuietCompilers(); // as in P4: the bench process (the broker among it) had taken a core through some drains
+        OwnCpu benchBefore = OwnCpu.now();
         Duration ours = drainOutbox(rows, cores);
+        Map<String, Object> benchProcess = OwnCpu.now().since(benchBefore);
         recordStatements(p3);
         // once more under JFR, apart from the measured drain: where the relay (and the fan-out reading behind it) spends its CPU
         Profile profile = Profile.start(service.process().pid(), Path.of("target", "bench-p3.jfr"));
         drainOutbox(rows, new LinkedHashMap<>());
         Map<String, Object> relayProfile = profile.stop();
+        OwnCpu.awaitQuietCompilers();
         Duration baseline = KafkaTail.produce(kafka.bootstrapServers(), "bench.raw-drain", rows, 400, null);
         // like for like: the plain producer with the relay's batch size (the service's own producer setting)
         String relayBatchBytes = serviceProperty("mp.messaging.outgoing.events-out.batch.size");
@@ -775,6 +779,7 @@ public final class Bench {
         p3.put("baseline_same_batch_seconds", Measurements.round(sameBatch.toMillis() / 1000.0));
         p3.put("ratio_time_same_batch", Measurements.round(ours.toMillis() / (double) Math.max(1, sameBatch.toMillis())));
         p3.put("cpu_cores_used", cores);
+        p3.put("bench_process_cpu", benchProcess); // which of its parts: the broker's threads, or its compilers
         p3.put("profile", relayProfile);
         report.put("P3_relay_drain", p3);
     }
