@@ -768,6 +768,7 @@ public final class Bench {
         Duration baseline = KafkaTail.produce(kafka.bootstrapServers(), "bench.raw-drain", rows, 400, null);
         // like for like: the plain producer with the relay's batch size (the service's own producer setting)
         String relayBatchBytes = serviceProperty("mp.messaging.outgoing.events-out.batch.size");
+        OwnCpu.awaitQuietCompilers();
         Duration sameBatch = KafkaTail.produce(kafka.bootstrapServers(), "bench.raw-drain-batched", rows, 400, relayBatchBytes);
         p3.put("rows", rows);
         p3.put("ours_seconds", Measurements.round(ours.toMillis() / 1000.0));
