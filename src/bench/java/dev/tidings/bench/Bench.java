@@ -614,11 +614,12 @@ public final class Bench {
                 : Double.parseDouble(System.getenv("BENCH_INGEST_CAPACITY"));
         List<Map<String, Object>> rows = new ArrayList<>();
         List<Integer> rates = LATENCY_FRACTIONS.stream().map(fraction -> Math.max(1, (int) Math.round(capacity * fraction))).toList();
-        warmUpDeliveries(receiver, rates.get(0), null);
+        Map<String, Object> warmUp = warmUpDeliveries(receiver, rates.get(0), null);
         for (int i = 0; i < rates.size(); i++) {
             settle(); // a rate the path cannot sustain leaves a backlog: the next one does not start behind it
             rows.add(latency(receiver, LATENCY_FRACTIONS.get(i), rates.get(i)));
         }
+        rows.get(0).put("warm_up", warmUp);
         // the first rate once more under JFR, apart from the measured runs: where the whole path spends its CPU
         // and this process too (the Kafka broker, the load, the receiver, the stream's client): what the load side costs
         Profile profile = Profile.start(service.process().pid(), Path.of("target", "bench-p2.jfr"));
@@ -632,15 +633,20 @@ public final class Bench {
     /**
      * P2's whole path, unmeasured: a subscription, a stream and orders at {@code rate} for {@code duration}, then
      * until it has drained; with no duration, for {@link #LATENCY_WARM_UP} and then in windows of
-     * {@link #WARM_UP_WINDOW} until the service's JIT compilers work at most {@link #JIT_SETTLED} of one, at most
-     * {@link #JIT_WARM_UP_LIMIT} in all. P1 ran the ingest path only, so before P2 measures, this compiles the
+     * {@link #WARM_UP_WINDOW} until the service's JIT compilers and this process's (the load side's) work at most
+     * {@link #JIT_SETTLED} of one, at most {@link #JIT_WARM_UP_LIMIT} in all; answers what the warm-up took. P1 ran the ingest path only, so before P2 measures, this compiles the
      * delivery and stream code: after 30 s of it the compilers still took a third of the service's CPU through
      * the measured run at 20 % (a quarter of a core of these two).
      */
-    private void warmUpDeliveries(Receiver receiver, int rate, Duration duration) throws Exception {
+    private Map<String, Object> warmUpDeliveries(Receiver receiver, int rate, Duration duration) throws Exception {
+        Map<String, Object> record = new LinkedHashMap<>();
+        long start = System.nanoTime();
         String webhookId = subscribe(receiver.url("/latency-warm-up"), "order.created");
+        // the measured run's Kafka consumer too: run for the first time in the measured run, it and the rest of
+        // this process's load side had their compilers take more than a core's time through it at 20 %
         try (SseClient stream = SseClient.connect(service.port(), "/events/stream?types=order.created",
-                Map.of("Authorization", "Bearer " + KEY))) {
+                Map.of("Authorization", "Bearer " + KEY));
+             KafkaTail tail = KafkaTail.fromEnd(kafka.bootstrapServers(), "events.order", new Measurements())) {
             if (duration != null) {
                 fixedRate(rate, duration, new Measurements());
             } else {
@@ -648,15 +654,26 @@ public final class Bench {
                 long deadline = System.nanoTime() + JIT_WARM_UP_LIMIT.toNanos();
                 fixedRate(rate, LATENCY_WARM_UP, new Measurements());
                 double compiling = Double.MAX_VALUE;
-                while (!compilersSettled(compiling) && System.nanoTime() < deadline) {
+                double benchCompiling = Double.MAX_VALUE;
+                List<Double> windows = new ArrayList<>();
+                List<Double> benchWindows = new ArrayList<>();
+                while (!(compilersSettled(compiling) && compilersSettled(benchCompiling)) && System.nanoTime() < deadline) {
                     double compiledBefore = Profile.compileSeconds(pid);
+                    double benchCompiledBefore = OwnCpu.compileSeconds();
                     fixedRate(rate, WARM_UP_WINDOW, new Measurements());
                     compiling = Profile.compileSeconds(pid) - compiledBefore;
+                    benchCompiling = OwnCpu.compileSeconds() - benchCompiledBefore;
+                    windows.add(Measurements.round(compiling));
+                    benchWindows.add(Measurements.round(benchCompiling));
                 }
+                record.put("service_jit_compile_s_per_window", windows);
+                record.put("bench_process_jit_compile_s_per_window", benchWindows);
             }
             settle();
         }
         unsubscribe(webhookId);
+        record.put("seconds", Measurements.round((System.nanoTime() - start) / 1e9));
+        return record;
     }
 
     private Map<String, Object> latency(Receiver receiver, double fraction, int rate) throws Exception {
@@ -667,6 +684,7 @@ public final class Bench {
         try (SseClient stream = SseClient.connect(service.port(), "/events/stream?types=order.created",
                 Map.of("Authorization", "Bearer " + KEY));
              KafkaTail tail = KafkaTail.fromEnd(kafka.bootstrapServers(), "events.order", kafkaLatency)) {
+            OwnCpu.awaitQuietCompilers(); // as in P3 and P4: the load side's compilers do not take the service's core
             int before = stream.events().size();
             long machineBusy = MachineCpu.busyTicks();
             long machineAll = MachineCpu.allTicks();
@@ -674,7 +692,9 @@ public final class Bench {
             Measurements requestLatency = new Measurements();
             resetStatements();
             double compiledBefore = Profile.compileSeconds(service.process().pid());
+            OwnCpu benchBefore = OwnCpu.now();
             fixedRate(rate, plan.latencyRun(), requestLatency);
+            Map<String, Object> benchProcess = OwnCpu.now().since(benchBefore);
             double compiling = Profile.compileSeconds(service.process().pid()) - compiledBefore;
             recordStatements(p2);
             double busyShare = (MachineCpu.busyTicks() - machineBusy) / (double) Math.max(1, MachineCpu.allTicks() - machineAll);
@@ -699,6 +719,7 @@ public final class Bench {
             p2.put("machine_cpu_busy_percent", Measurements.round(100 * busyShare));
             p2.put("cpu_cores_used", cores);
             p2.put("jit_compile_s_during_run", Measurements.round(compiling));
+            p2.put("bench_process_cpu", benchProcess); // which of its parts: the broker, the load, the receiver, its compilers
             Measurements rawUnderLoad = rawRoundTripUnderLoad(rate);
             p2.put("baseline_kafka_round_trip_under_load", rawUnderLoad.summary());
             p2.put("ratio_p99_kafka_under_load", ratio(toKafka, rawUnderLoad.summary()));

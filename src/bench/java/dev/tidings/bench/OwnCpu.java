@@ -55,6 +55,12 @@ final class OwnCpu {
         }
     }
 
+    /** Seconds this process's JIT compilers have worked since it started (0 where the JVM does not tell). */
+    static double compileSeconds() {
+        var compilation = ManagementFactory.getCompilationMXBean();
+        return compilation != null && compilation.isCompilationTimeMonitoringSupported() ? compilation.getTotalCompilationTime() / 1000.0 : 0;
+    }
+
     static OwnCpu now() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Map<Long, Long> nanos = new HashMap<>();
@@ -70,9 +76,7 @@ final class OwnCpu {
         }
         long collectors = ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(GarbageCollectorMXBean::getCollectionTime).filter(t -> t > 0).sum();
-        var compilation = ManagementFactory.getCompilationMXBean();
-        long compilers = compilation != null && compilation.isCompilationTimeMonitoringSupported() ? compilation.getTotalCompilationTime() : 0;
-        return new OwnCpu(nanos, names, collectors, compilers);
+        return new OwnCpu(nanos, names, collectors, Math.round(compileSeconds() * 1000));
     }
 
     /** Seconds of CPU since {@code before}: the busiest thread names, the collectors' (elapsed) and the compilers' time. */
