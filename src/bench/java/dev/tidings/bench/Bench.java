@@ -634,9 +634,10 @@ public final class Bench {
      * P2's whole path, unmeasured: a subscription, a stream and orders at {@code rate} for {@code duration}, then
      * until it has drained; with no duration, for {@link #LATENCY_WARM_UP} and then in windows of
      * {@link #WARM_UP_WINDOW} until the service's JIT compilers and this process's (the load side's) work at most
-     * {@link #JIT_SETTLED} of one, at most {@link #JIT_WARM_UP_LIMIT} in all; answers what the warm-up took. P1 ran the ingest path only, so before P2 measures, this compiles the
-     * delivery and stream code: after 30 s of it the compilers still took a third of the service's CPU through
-     * the measured run at 20 % (a quarter of a core of these two).
+     * {@link #JIT_SETTLED} of one, at most {@link #JIT_WARM_UP_LIMIT} in all; answers what the warm-up took. P1 ran
+     * the ingest path only, so before P2 measures, this compiles the delivery and stream code: after 30 s of it the
+     * compilers still took a third of the service's CPU through the measured run at 20 % (a quarter of a core of
+     * these two).
      */
     private Map<String, Object> warmUpDeliveries(Receiver receiver, int rate, Duration duration) throws Exception {
         Map<String, Object> record = new LinkedHashMap<>();
