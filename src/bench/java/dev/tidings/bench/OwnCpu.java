@@ -39,16 +39,12 @@ final class OwnCpu {
      * Measured runs of both sides start only once they are.
      */
     static void awaitQuietCompilers() throws InterruptedException {
-        var compilation = ManagementFactory.getCompilationMXBean();
-        if (compilation == null || !compilation.isCompilationTimeMonitoringSupported()) {
-            return;
-        }
         long deadline = System.currentTimeMillis() + QUIET_PATIENCE_MS;
-        long before = compilation.getTotalCompilationTime();
+        double before = compileSeconds();
         while (System.currentTimeMillis() < deadline) {
             Thread.sleep(QUIET_WINDOW_MS); // one window of the compilers' work
-            long after = compilation.getTotalCompilationTime();
-            if (after - before < QUIET_COMPILING_MS) {
+            double after = compileSeconds();
+            if ((after - before) * 1000 < QUIET_COMPILING_MS) {
                 return;
             }
             before = after;
