@@ -24,13 +24,13 @@ final class OwnCpu {
     private final Map<Long, Long> threadNanos;
     private final Map<Long, String> threadNames;
     private final long collectorMillis;
-    private final long compilerMillis;
+    private final double compilerSeconds;
 
-    private OwnCpu(Map<Long, Long> threadNanos, Map<Long, String> threadNames, long collectorMillis, long compilerMillis) {
+    private OwnCpu(Map<Long, Long> threadNanos, Map<Long, String> threadNames, long collectorMillis, double compilerSeconds) {
         this.threadNanos = threadNanos;
         this.threadNames = threadNames;
         this.collectorMillis = collectorMillis;
-        this.compilerMillis = compilerMillis;
+        this.compilerSeconds = compilerSeconds;
     }
 
     /**
@@ -72,7 +72,7 @@ final class OwnCpu {
         }
         long collectors = ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(GarbageCollectorMXBean::getCollectionTime).filter(t -> t > 0).sum();
-        return new OwnCpu(nanos, names, collectors, Math.round(compileSeconds() * 1000));
+        return new OwnCpu(nanos, names, collectors, compileSeconds());
     }
 
     /** Seconds of CPU since {@code before}: the busiest thread names, the collectors' (elapsed) and the compilers' time. */
@@ -85,7 +85,7 @@ final class OwnCpu {
         Map<String, Object> since = new LinkedHashMap<>();
         since.put("busiest_threads_s", busiest);
         since.put("collectors_s", Measurements.round((collectorMillis - before.collectorMillis) / 1000.0));
-        since.put("jit_compilers_s", Measurements.round((compilerMillis - before.compilerMillis) / 1000.0));
+        since.put("jit_compilers_s", Measurements.round(compilerSeconds - before.compilerSeconds));
         return since;
     }
 }
