@@ -56,9 +56,10 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    private record Reply(int status, Duration delay, Map<String, String> headers) {
+    /** {@code lateBy}: how long the request waits before the receiver takes it in (and records its arrival). */
+    private record Reply(int status, Duration delay, Map<String, String> headers, Duration lateBy) {
         Reply(int status, Duration delay) {
-            this(status, delay, Map.of());
+            this(status, delay, Map.of(), Duration.ZERO);
         }
     }
 
@@ -119,7 +120,29 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** The next request to {@code url} is answered {@code status} with these headers. */
     public void respondWith(String url, int status, Map<String, String> headers) {
-        scripts.computeIfAbsent(path(url), k -> new ConcurrentLinkedDeque<>()).add(new Reply(status, Duration.ZERO, headers));
+        scripts.computeIfAbsent(path(url), k -> new ConcurrentLinkedDeque<>()).add(new Reply(status, Duration.ZERO, headers, Duration.ZERO));
+    }
+
+    /**
+     * The next {@code count} requests to {@code url} reach the receiver only {@code lateBy} after they came in (as if
+     * a slow network or a queue in front of the receiver held them), and are then answered 200.
+     */
+    public void arriveLate(String url, int count, Duration lateBy) {
+        Deque<Reply> script = scripts.computeIfAbsent(path(url), k -> new ConcurrentLinkedDeque<>());
+        for (int i = 0; i < count; i++) {
+            script.add(new Reply(200, Duration.ZERO, Map.of(), lateBy));
+        }
+    }
+
+    /** The most of these requests that arrived within any one second (each request opens a window). */
+    public static int mostWithinOneSecond(List<Received> requests) {
+        List<Instant> arrivals = requests.stream().map(Received::at).sorted().toList();
+        int most = 0;
+        for (Instant start : arrivals) {
+            long within = arrivals.stream().filter(at -> !at.isBefore(start) && at.isBefore(start.plusSeconds(1))).count();
+            most = Math.max(most, (int) within);
+        }
+        return most;
     }
 
     /** Every request to {@code url} fails with 500 until told otherwise. */
@@ -151,17 +174,14 @@ public final class WebhookReceiver implements AutoCloseable {
         Map<String, List<String>> headers = new TreeMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
         String path = exchange.getRequestURI().getPath();
-        received.add(new Received(path, headers, body, Instant.now()));
         Deque<Reply> script = scripts.get(path);
         Reply reply = script == null ? null : script.poll();
         if (reply == null) {
             reply = new Reply(200, Duration.ZERO);
         }
-        try {
-            Thread.sleep(reply.delay().toMillis()); // the receiver's own slowness, part of the scenario
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        pause(reply.lateBy()); // held on the way, part of the scenario
+        received.add(new Received(path, headers, body, Instant.now()));
+        pause(reply.delay()); // the receiver's own slowness, part of the scenario
         byte[] answer = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
         reply.headers().forEach(exchange.getResponseHeaders()::set);
         // 204 and 304 carry no body at all
@@ -175,6 +195,14 @@ public final class WebhookReceiver implements AutoCloseable {
             }
         } catch (IOException clientGone) {
             // the sender gave up (timeout): nothing to answer
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -93,7 +93,7 @@ public class DeliveryWorker {
      * the limit ends the search; the lookup of the subscription stays a lateral subquery with a limit for that reason);
      * see {@link #CLAIM_FROM_OLDEST} and {@link #CLAIM_FROM_NEXT}.
      * For each active candidate, its oldest due deliveries, as many (at most $1) as it has slots left and, if it
-     * has a rate limit, as its requests sent in the last window leave room for (the {@link SendWindow} decides for
+     * has a rate limit, as its requests that still count leave room for (the {@link SendWindow} decides for
      * each request when it leaves); the oldest of each candidate first, so that every candidate taken gets one, then
      * oldest first overall. Equal due times go by id: a recovery's deliveries share one due time and have ids in log order.
      * The update reaches the chosen rows, locked a moment before in the same statement, by their tuple id: looked up by
@@ -332,14 +332,14 @@ public class DeliveryWorker {
      */
     private Uni<Void> attempt(ClaimedDelivery delivery, Runnable whenSucceeded) {
         return sendWindow.admit(delivery)
-                .chain(admitted -> admitted ? sendAndRecord(delivery, whenSucceeded) : sendWindow.holdBack(delivery))
+                .chain(admission -> admission != null ? sendAndRecord(delivery, admission, whenSucceeded) : sendWindow.holdBack(delivery))
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("Delivery %s was not attempted or not recorded; it is attempted again when its lease ends: %s", delivery.id(), failure);
                     return null;
                 });
     }
 
-    private Uni<Void> sendAndRecord(ClaimedDelivery delivery, Runnable whenSucceeded) {
+    private Uni<Void> sendAndRecord(ClaimedDelivery delivery, SendWindow.Admission admission, Runnable whenSucceeded) {
         PinnedRepresentation.Body body = representation.body(delivery.envelope(), delivery.eventType(), delivery.version(),
                 delivery.versions());
         Span span = spans.start(TraceContext.restore(delivery.trace()), delivery.webhookId(), delivery.id(), delivery.eventId(),
@@ -354,6 +354,7 @@ public class DeliveryWorker {
                         whenSucceeded.run();
                     }
                 })
+                .call(() -> sendWindow.settle(admission).onFailure().recoverWithNull()) // unsettled, it only counts longer
                 .chain(result -> recorder.record(delivery, result));
     }
 

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -47,20 +46,9 @@ class RateLimitIT {
             List<Received> requests = receiver.awaitRequests(url, EVENTS, Duration.ofSeconds(60));
 
             assertThat(requests.stream().map(r -> r.header("webhook-id")).collect(Collectors.toSet())).hasSize(EVENTS);
-            assertThat(mostInOneSecond(requests)).isLessThanOrEqualTo(LIMIT);
+            assertThat(WebhookReceiver.mostWithinOneSecond(requests)).isLessThanOrEqualTo(LIMIT);
             assertThat(first.request().get("/webhooks/{id}/deliveries?limit=1000", id).then().statusCode(200)
                     .extract().jsonPath().getList("items.status", String.class)).containsOnly("succeeded");
         }
-    }
-
-    /** The most requests that arrived within any one second (each request opens a window). */
-    private static int mostInOneSecond(List<Received> requests) {
-        List<Instant> arrivals = requests.stream().map(Received::at).sorted().toList();
-        int most = 0;
-        for (Instant start : arrivals) {
-            long within = arrivals.stream().filter(at -> !at.isBefore(start) && at.isBefore(start.plusSeconds(1))).count();
-            most = Math.max(most, (int) within);
-        }
-        return most;
     }
 }

@@ -101,6 +101,30 @@ class WebhookEtiquetteTest {
                 .containsExactly("active:0");
     }
 
+    /**
+     * The first requests take 700 ms to reach the receiver; the ones after them go straight through. A limit counted
+     * from when requests leave would let the next ones arrive within a second of the late ones.
+     */
+    @Test
+    void theRateLimitHoldsAtTheReceiverHoweverLateRequestsArrive() {
+        int limit = 5;
+        int events = 15;
+        String url = receiver.newEndpoint();
+        String id = Api.given().body(Map.of("url", url, "eventTypes", List.of("order.created"), "rateLimit", limit)).post("/webhooks")
+                .then().statusCode(201).extract().path("id");
+        Webhooks.remember(id);
+        receiver.arriveLate(url, limit, Duration.ofMillis(700));
+        for (int i = 0; i < events; i++) {
+            Orders.place("arrives-late");
+        }
+
+        List<Received> requests = receiver.awaitRequests(url, events);
+        assertThat(requests.stream().map(r -> r.header("webhook-id")).distinct()).hasSize(events);
+        assertThat(WebhookReceiver.mostWithinOneSecond(requests)).isLessThanOrEqualTo(limit);
+        await().atMost(WebhookReceiver.PATIENCE).untilAsserted(() ->
+                assertThat(Webhooks.deliveries(id)).extracting(d -> d.get("status")).hasSize(events).containsOnly("succeeded"));
+    }
+
     @Test
     void theRateLimitIsShownChangedAndCleared() {
         String url = receiver.newEndpoint();
