@@ -654,18 +654,15 @@ public final class Bench {
         // the receiver times these deliveries as it will the measured run's: compiled for untimed ones only, its
         // handler was thrown out and compiled again at the measured run's first delivery
         receiver.track("/latency-warm-up");
-        // the measured run's Kafka consumer too: run for the first time in the measured run, it and the rest of
-        // this process's load side had their compilers take more than a core's time through it at 20 %
         try (SseClient stream = SseClient.connect(service.port(), "/events/stream?types=order.created",
-                Map.of("Authorization", "Bearer " + KEY));
-             KafkaTail tail = KafkaTail.fromEnd(kafka.bootstrapServers(), "events.order", new Measurements())) {
+                Map.of("Authorization", "Bearer " + KEY))) {
             if (duration != null) {
-                fixedRate(rate, duration, new Measurements());
+                tailedFixedRate(rate, duration);
             } else {
                 long pid = service.process().pid();
                 long deadline = System.nanoTime() + JIT_WARM_UP_LIMIT.toNanos();
                 rehearseSetup(receiver);
-                fixedRate(rate, LATENCY_WARM_UP, new Measurements());
+                tailedFixedRate(rate, LATENCY_WARM_UP);
                 double compiling = Double.MAX_VALUE;
                 double benchCompiling = Double.MAX_VALUE;
                 List<Double> windows = new ArrayList<>();
@@ -674,7 +671,7 @@ public final class Bench {
                     rehearseSetup(receiver);
                     double compiledBefore = Profile.compileSeconds(pid);
                     double benchCompiledBefore = OwnCpu.compileSeconds();
-                    fixedRate(rate, WARM_UP_WINDOW, new Measurements());
+                    tailedFixedRate(rate, WARM_UP_WINDOW);
                     compiling = Profile.compileSeconds(pid) - compiledBefore;
                     benchCompiling = OwnCpu.compileSeconds() - benchCompiledBefore;
                     windows.add(Measurements.round(compiling));
@@ -688,6 +685,18 @@ public final class Bench {
         unsubscribe(webhookId);
         record.put("seconds", Measurements.round((System.nanoTime() - start) / 1e9));
         return record;
+    }
+
+    /**
+     * Orders at {@code rate} for {@code duration}, tailed from Kafka by a consumer of their own, as the measured run's
+     * are: one consumer kept through the warm-up had its code compiled for a consumer long past its start, so the
+     * measured run's new consumer threw that code out (fetch positions, metadata, a new fetch session) and this
+     * process's compilers worked 3–4 s of the 10 s run at 20 % to compile it again.
+     */
+    private void tailedFixedRate(int rate, Duration duration) throws Exception {
+        try (KafkaTail tail = KafkaTail.fromEnd(kafka.bootstrapServers(), "events.order", new Measurements())) {
+            fixedRate(rate, duration, new Measurements());
+        }
     }
 
     /**
