@@ -86,7 +86,7 @@ public final class Bench {
     /** P1's warm-up: windows of this length until two agree, at most the limit. */
     static final Duration WARM_UP_WINDOW = Duration.ofSeconds(10);
     static final Duration WARM_UP_LIMIT = Duration.ofSeconds(120);
-    /** P1's and P2's warm-ups also wait for the JIT compilers: until they work at most this share of a window, at most the limit. */
+    /** P1's and P2's warm-ups also wait for the JIT compilers: until they work at most this share of a window, at most their limit. */
     static final double JIT_SETTLED = 0.1;
     static final Duration JIT_WARM_UP_LIMIT = Duration.ofSeconds(180);
     /**
