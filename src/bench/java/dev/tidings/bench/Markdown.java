@@ -30,7 +30,9 @@ final class Markdown {
                             + p1.get("ratio_to_ceiling_each") + " (the ratio above is their mean)", ""));
             md.append(row("P1 beside PostgreSQL alone", "", p1.get("baseline_tps") + " tx/s pgbench (avg "
                     + p1.get("baseline_latency_avg_ms") + " ms)", p1.get("ratio_throughput") + " × pgbench", ""));
-            md.append(row("P1 ingest with an account key", p1.get("ours_as_account_orders_per_s") + " orders/s",
+            md.append(row("P1 ingest with an account key", p1.get("ours_as_account_orders_per_s") + " orders/s (after "
+                            + p1.get("account_warm_up_s") + " s of warm-up; the JIT compilers " + p1.get("account_jit_compile_s_during_run")
+                            + " s of the runs)",
                     "operator key before and after: " + p1.get("ours_operator_before_account_orders_per_s")
                             + " and " + p1.get("ours_operator_again_orders_per_s")
                             + " orders/s", p1.get("account_vs_operator") + " × throughput", ""));
@@ -115,6 +117,7 @@ final class Markdown {
         if (p1 != null) {
             md.append("\nP1 CPU per request, µs by process: orders ").append(p1.get("ours_cpu_us_per_order"))
                     .append("; ceiling ").append(p1.get("ceiling_cpu_us_per_request"))
+                    .append("; with an account key, and the operator's run after it: ").append(p1.get("account_cpu_us_per_order"))
                     .append(". Warm-ups, s: ").append(p1.get("warm_up_s")).append("; JIT compilers' seconds during the measured runs: ")
                     .append(p1.get("jit_compile_s_during_run")).append('\n');
         }
