@@ -151,6 +151,8 @@ public final class Bench {
     private static final Path AOT_JAR = Path.of("target", "aot-app", "quarkus-run.jar");
         /** A key of an account made at startup: P1 and P4 run once as the operator and once as this account. */
     private String accountKey;
+    /** With BENCH_PG_STATEMENTS=on: PostgreSQL's MultiXact pages at the last {@link #resetStatements()}. */
+    private Map<String, Long> multixactPagesBefore = Map.of();
 
     private Bench(Plan plan, Set<String> only) {
         this.plan = plan;
@@ -408,7 +410,7 @@ public final class Bench {
         IngestRun oursRun = ingestRun(KEY, "/orders", latencies);
         double ours = oursRun.rate();
         Map<String, Object> p1 = new LinkedHashMap<>();
-        recordStatements(p1);
+        recordStatementsAndMultixacts(p1);
         Map<String, Object> baseline = Pgbench.run(postgres, plan.concurrency(), plan.ingest());
         p1.put("concurrency", plan.concurrency());
         p1.put("ours_orders_per_s", Measurements.round(ours));
@@ -485,11 +487,12 @@ public final class Bench {
         return closedLoop(plan.ingest(), plan.concurrency(), new Measurements(), key, path) / (double) plan.ingest().toSeconds();
     }
 
-    /** With BENCH_PG_STATEMENTS=on: forgets PostgreSQL's statement statistics so far. */
+    /** With BENCH_PG_STATEMENTS=on: forgets PostgreSQL's statement statistics so far and notes its MultiXact pages. */
     private void resetStatements() throws Exception {
         if (STATEMENTS) {
             try (Connection sql = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres")) {
                 StatementStats.reset(sql);
+                multixactPagesBefore = StatementStats.multixactPages(sql);
             }
         }
     }
@@ -499,6 +502,22 @@ public final class Bench {
         if (STATEMENTS) {
             try (Connection sql = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres")) {
                 scenario.put("postgresql_statements", StatementStats.top(sql));
+            }
+        }
+    }
+
+    /**
+     * With BENCH_PG_STATEMENTS=on: {@link #recordStatements} and the MultiXact pages PostgreSQL started since the last
+     * reset, read once the backends have reported them (so the scenario's clocks must have stopped).
+     */
+    private void recordStatementsAndMultixacts(Map<String, Object> scenario) throws Exception {
+        recordStatements(scenario);
+        if (STATEMENTS) {
+            Thread.sleep(StatementStats.REPORTED_WITHIN.toMillis());
+            try (Connection sql = DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, "postgres")) {
+                Map<String, Long> started = new LinkedHashMap<>();
+                StatementStats.multixactPages(sql).forEach((name, pages) -> started.put(name, pages - multixactPagesBefore.getOrDefault(name, 0L)));
+                scenario.put("postgresql_multixact_pages_started", started);
             }
         }
     }
@@ -756,9 +775,9 @@ public final class Bench {
             fixedRate(rate, plan.latencyRun(), requestLatency);
             Map<String, Object> benchProcess = OwnCpu.now().since(benchBefore);
             double compiling = Profile.compileSeconds(service.process().pid()) - compiledBefore;
-            recordStatements(p2);
             double busyShare = (MachineCpu.busyTicks() - machineBusy) / (double) Math.max(1, MachineCpu.allTicks() - machineAll);
             Map<String, Object> cores = coresSince(cpuBefore, plan.latencyRun());
+            recordStatementsAndMultixacts(p2);
             Thread.sleep(3000); // let the last events arrive before reading the samples
             Measurements sseLatency = new Measurements();
             for (SseClient.Frame frame : stream.events().subList(before, stream.events().size())) {
@@ -840,7 +859,7 @@ public final class Bench {
         OwnCpu benchBefore = OwnCpu.now();
         Duration ours = drainOutbox(rows, cores);
         Map<String, Object> benchProcess = OwnCpu.now().since(benchBefore);
-        recordStatements(p3);
+        recordStatementsAndMultixacts(p3);
         // once more under JFR, apart from the measured drain: where the relay (and the fan-out reading behind it) spends its CPU
         Profile profile = Profile.start(service.process().pid(), Path.of("target", "bench-p3.jfr"));
         drainOutbox(rows, new LinkedHashMap<>());
@@ -925,7 +944,7 @@ public final class Bench {
         Map<String, Object> p4 = new LinkedHashMap<>();
         resetStatements();
         Drain oursDrain = drain(receiver, deliveries, KEY);
-        recordStatements(p4);
+        recordStatementsAndMultixacts(p4);
         double baselineSecond = plainPosts(receiver, body, deliveries);
         double oursSecond = deliveries / (drain(receiver, deliveries, KEY).running().toMillis() / 1000.0);
         double baselineThird = plainPosts(receiver, body, deliveries);
@@ -1060,7 +1079,7 @@ public final class Bench {
             double seconds = (System.nanoTime() - t1) / 1e9;
             p8.put("deliveries_cores_used", coresSince(cpuBefore, Duration.ofNanos(System.nanoTime() - t1)));
             p8.put("deliveries_bench_process_cpu", OwnCpu.now().since(benchBefore));
-            recordStatements(p8);
+            recordStatementsAndMultixacts(p8);
             Map<?, ?> p4 = (Map<?, ?>) report.get("P4_webhook_throughput");
             p8.put("deliveries", enqueued);
             p8.put("deliveries_arrived", arrived.get());

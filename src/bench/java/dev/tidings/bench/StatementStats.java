@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,26 @@ final class StatementStats {
             statement.execute("select pg_stat_statements_reset()");
         }
     }
+
+    /**
+     * The MultiXact pages PostgreSQL has started so far ({@code pg_stat_slru}'s zeroed blocks), offsets and members. A
+     * row locked by two transactions at once (a key-share lock a foreign key's check takes beside another
+     * transaction's) needs a MultiXact; their space is finite and reclaimed by vacuums only. Each backend reports its
+     * counts when idle, up to {@link #REPORTED_WITHIN} late.
+     */
+    static Map<String, Long> multixactPages(Connection sql) throws Exception {
+        Map<String, Long> pages = new LinkedHashMap<>();
+        try (Statement statement = sql.createStatement();
+             ResultSet rows = statement.executeQuery("select name, blks_zeroed from pg_stat_slru where name like 'multixact%' order by name")) {
+            while (rows.next()) {
+                pages.put(rows.getString("name"), rows.getLong("blks_zeroed"));
+            }
+        }
+        return pages;
+    }
+
+    /** PostgreSQL's backends report their statistics when idle, at the latest 10 s after they went idle. */
+    static final Duration REPORTED_WITHIN = Duration.ofSeconds(11);
 
     /** The statements since the last reset that took the most time, run and planning together. */
     static List<Map<String, Object>> top(Connection sql) throws Exception {
