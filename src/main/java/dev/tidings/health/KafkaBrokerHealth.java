@@ -1,5 +1,6 @@
 package dev.tidings.health;
 
+import dev.tidings.config.KafkaAdmins;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -10,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -19,7 +19,6 @@ import org.eclipse.microprofile.health.Readiness;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -45,17 +44,7 @@ public class KafkaBrokerHealth implements HealthCheck {
     private volatile String lastFailure = "not probed yet";
 
     void start(@Observes StartupEvent startup) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.get("bootstrap.servers"));
-        kafkaConfig.forEach((key, value) -> {
-            if (key.startsWith("security.") || key.startsWith("ssl.") || key.startsWith("sasl.")) {
-                config.put(key, value);
-            }
-        });
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) PROBE_TIMEOUT.toMillis());
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) PROBE_TIMEOUT.toMillis());
-        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "tidings-health");
-        admin = Admin.create(config);
+        admin = KafkaAdmins.create(kafkaConfig, "tidings-health", PROBE_TIMEOUT);
         probes = Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(PERIOD).onOverflow().drop()
                 .onItem().transformToUniAndConcatenate(tick -> probe())
                 .subscribe().with(ignored -> { });

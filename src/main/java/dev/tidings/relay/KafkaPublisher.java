@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
@@ -23,7 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -55,7 +58,16 @@ public class KafkaPublisher {
     /** The CloudEvents distributed-tracing extension: {@code ce_traceparent}, {@code ce_tracestate}. */
     public static final String TRACE_HEADER_PREFIX = "ce_";
 
+    /** Record batch header of Kafka's record format v2. */
+    private static final int BATCH_OVERHEAD = 61;
+
     private final SendingThread sendingThread;
+    private final TopicLimits limits;
+    /**
+     * Record bytes sent to each limited topic since the producer was last flushed (an upper bound of what its open
+     * batches hold); only the producer's sending thread reads or writes it.
+     */
+    private final Map<String, Integer> unflushed = new HashMap<>();
     private final String topicPrefix;
     private final Duration publishTimeout;
     private final Tracer tracer;
@@ -63,14 +75,15 @@ public class KafkaPublisher {
     // The emitter is never sent through: injecting it declares the channel, for which the connector makes the producer
     @Inject
     public KafkaPublisher(@Channel(CHANNEL) MutinyEmitter<String> channel, KafkaClientService clients,
-                          EventsConfig config, Tracer tracer) {
+                          TopicLimits limits, EventsConfig config, Tracer tracer) {
         // Looked up on the first batch: the connector makes the channel's producer as messaging starts
-        this(work -> clients.<String, String>getProducer(CHANNEL).runOnSendingThread(work),
+        this(work -> clients.<String, String>getProducer(CHANNEL).runOnSendingThread(work), limits,
                 config.kafka().topicPrefix(), config.outbox().publishTimeout(), tracer);
     }
 
-    KafkaPublisher(SendingThread sendingThread, String topicPrefix, Duration publishTimeout, Tracer tracer) {
+    KafkaPublisher(SendingThread sendingThread, TopicLimits limits, String topicPrefix, Duration publishTimeout, Tracer tracer) {
         this.sendingThread = sendingThread;
+        this.limits = limits;
         this.topicPrefix = topicPrefix;
         this.publishTimeout = publishTimeout;
         this.tracer = tracer;
@@ -91,10 +104,11 @@ public class KafkaPublisher {
      * at most {@code events.outbox.publish-timeout}. Answers the records Kafka refused for good, including
      * those whose topic name it could never accept (not sent at all); every other record was acknowledged.
      * Fails on the first failure that may pass (the whole batch is then tried again) or on the timeout.
-     * Nothing is sent until the Uni is subscribed to.
+     * Nothing is sent until the Uni is subscribed to; the limits of topics not sent to before are looked up first.
      */
     Uni<List<Refused>> publish(List<PendingEvent> events) {
-        return Uni.createFrom().deferred(() -> {
+        return Uni.createFrom().deferred(() -> limits.learn(events.stream().map(event -> topicOf(event.eventType())).filter(topic -> KafkaRefusal.ofTopic(topic).isEmpty()).toList())
+                .chain(() -> {
                     Answers answers = new Answers(events);
                     List<Outgoing> outgoing = new ArrayList<>(events.size());
                     for (int index = 0; index < events.size(); index++) {
@@ -111,12 +125,13 @@ public class KafkaPublisher {
                     Uni<List<Refused>> answered = sendingThread.run(producer -> outgoing.forEach(record -> send(producer, record, answers)))
                             .chain(() -> Uni.createFrom().completionStage(answers.all));
                     return CallerContext.returnTo(answered); // not on Kafka's I/O thread
-                })
+                }))
                 .ifNoItem().after(publishTimeout).failWith(() -> new PublishTimeout(events.size(), publishTimeout));
     }
 
-    private static void send(Producer<String, String> producer, Outgoing outgoing, Answers answers) {
+    private void send(Producer<String, String> producer, Outgoing outgoing, Answers answers) {
         try {
+            fitLimit(producer, outgoing.record());
             producer.send(outgoing.record(), (metadata, failure) -> {
                 if (failure != null) {
                     outgoing.span().setStatus(StatusCode.ERROR, failure.toString());
@@ -129,6 +144,40 @@ public class KafkaPublisher {
             outgoing.span().end();
             answers.answered(outgoing.index(), failure);
         }
+    }
+
+    /**
+     * For a topic that takes smaller batches than the producer builds ({@link TopicLimits}): before a record that
+     * could make one of the topic's open batches too large, waits until the producer has sent everything, so the
+     * record starts a new batch. A record over the limit on its own goes in a batch of its own, which Kafka then
+     * refuses for good (it is quarantined) instead of refusing, again and again, the batch around it.
+     */
+    private void fitLimit(Producer<String, String> producer, ProducerRecord<String, String> record) {
+        int limit = limits.limitOf(record.topic());
+        if (limit == 0) {
+            return;
+        }
+        int bytes = recordBytes(record);
+        int before = unflushed.getOrDefault(record.topic(), 0);
+        if (before > 0 && before + bytes > limit - BATCH_OVERHEAD) {
+            producer.flush();
+            unflushed.clear();
+            before = 0;
+        }
+        unflushed.put(record.topic(), before + bytes);
+    }
+
+    /** At least the record's size in a batch (record format v2: its varints at their longest). */
+    private static int recordBytes(ProducerRecord<String, String> record) {
+        int bytes = 36 + utf8Length(record.key()) + utf8Length(record.value());
+        for (Header header : record.headers()) {
+            bytes += 10 + utf8Length(header.key()) + header.value().length;
+        }
+        return bytes;
+    }
+
+    private static int utf8Length(String text) {
+        return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static ProducerRecord<String, String> record(PendingEvent event, String topic, Span span) {

@@ -8,8 +8,6 @@ import io.restassured.RestAssured;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -39,10 +37,10 @@ class RelayQuarantineTest {
 
                 String first = "order/" + Orders.place("quarantine-1");
                 // The resource part makes the topic "events." + 243 characters: over Kafka's 249.
-                insert(invalidTopicEvent, "r" + "x".repeat(242) + ".created", "custom/" + invalidTopicEvent, "{}");
+                OutboxRows.insert(invalidTopicEvent, "r" + "x".repeat(242) + ".created", "custom/" + invalidTopicEvent, "{}");
                 String second = "order/" + Orders.place("quarantine-2");
                 // Over the producer's max.request.size (1 MiB).
-                insert(tooLargeEvent, "order.created", "order/" + tooLargeEvent, "{\"blob\":\"" + "y".repeat(1_200_000) + "\"}");
+                OutboxRows.insert(tooLargeEvent, "order.created", "order/" + tooLargeEvent, "{\"blob\":\"" + "y".repeat(1_200_000) + "\"}");
                 String third = "order/" + Orders.place("quarantine-3");
                 subjects = List.of(first, second, third);
                 stalledRelay.commit();
@@ -76,30 +74,15 @@ class RelayQuarantineTest {
     void anEventPutBackIntoTheOutboxAndRefusedAgainKeepsOneQuarantineRecord() throws Exception {
         String eventId = UUID.randomUUID().toString();
         String eventType = "s" + "x".repeat(242) + ".created";
-        insert(eventId, eventType, "custom/" + eventId, "{}");
+        OutboxRows.insert(eventId, eventType, "custom/" + eventId, "{}");
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 Database.count("select count(*) from outbox_quarantine where event_id = ?::uuid", eventId) == 1);
         long firstId = Database.count("select id from outbox_quarantine where event_id = ?::uuid", eventId);
 
-        insert(eventId, eventType, "custom/" + eventId, "{}"); // as an operator retrying it would
+        OutboxRows.insert(eventId, eventType, "custom/" + eventId, "{}"); // as an operator retrying it would
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 Database.count("select id from outbox_quarantine where event_id = ?::uuid", eventId) != firstId);
         assertThat(Database.count("select count(*) from outbox where event_id = ?::uuid", eventId)).isZero();
         assertThat(Database.count("select count(*) from outbox_quarantine where event_id = ?::uuid", eventId)).isEqualTo(1);
-    }
-
-    private static void insert(String eventId, String eventType, String subject, String data) throws SQLException {
-        String envelope = "{\"eventId\":\"" + eventId + "\",\"eventType\":\"" + eventType + "\",\"version\":1,"
-                + "\"timestamp\":\"2026-11-28T10:15:30.000Z\",\"source\":\"tidings\",\"subject\":\"" + subject
-                + "\",\"data\":" + data + "}";
-        try (Connection connection = Database.connect(); PreparedStatement statement = connection.prepareStatement("""
-                insert into outbox (event_id, event_type, version, source, subject, occurred_at, envelope)
-                values (?::uuid, ?, 1, 'tidings', ?, now(), ?)""")) {
-            statement.setString(1, eventId);
-            statement.setString(2, eventType);
-            statement.setString(3, subject);
-            statement.setString(4, envelope);
-            statement.executeUpdate();
-        }
     }
 }
