@@ -62,7 +62,7 @@ public class KafkaPublisher {
     private static final int BATCH_OVERHEAD = 61;
 
     private final SendingThread sendingThread;
-    private final TopicLimits limits;
+    private final RelayTopics topics;
     /**
      * Record bytes sent to each limited topic since the producer was last flushed (an upper bound of what its open
      * batches hold); only the producer's sending thread reads or writes it.
@@ -75,15 +75,15 @@ public class KafkaPublisher {
     // The emitter is never sent through: injecting it declares the channel, for which the connector makes the producer
     @Inject
     public KafkaPublisher(@Channel(CHANNEL) MutinyEmitter<String> channel, KafkaClientService clients,
-                          TopicLimits limits, EventsConfig config, Tracer tracer) {
+                          RelayTopics topics, EventsConfig config, Tracer tracer) {
         // Looked up on the first batch: the connector makes the channel's producer as messaging starts
-        this(work -> clients.<String, String>getProducer(CHANNEL).runOnSendingThread(work), limits,
+        this(work -> clients.<String, String>getProducer(CHANNEL).runOnSendingThread(work), topics,
                 config.kafka().topicPrefix(), config.outbox().publishTimeout(), tracer);
     }
 
-    KafkaPublisher(SendingThread sendingThread, TopicLimits limits, String topicPrefix, Duration publishTimeout, Tracer tracer) {
+    KafkaPublisher(SendingThread sendingThread, RelayTopics topics, String topicPrefix, Duration publishTimeout, Tracer tracer) {
         this.sendingThread = sendingThread;
-        this.limits = limits;
+        this.topics = topics;
         this.topicPrefix = topicPrefix;
         this.publishTimeout = publishTimeout;
         this.tracer = tracer;
@@ -104,11 +104,10 @@ public class KafkaPublisher {
      * at most {@code events.outbox.publish-timeout}. Answers the records Kafka refused for good, including
      * those whose topic name it could never accept (not sent at all); every other record was acknowledged.
      * Fails on the first failure that may pass (the whole batch is then tried again) or on the timeout.
-     * Nothing is sent until the Uni is subscribed to; the limits of topics not sent to before are looked up first.
+     * Nothing is sent until the Uni is subscribed to; topics not sent to before are looked up (or created) first.
      */
     Uni<List<Refused>> publish(List<PendingEvent> events) {
-        return Uni.createFrom().deferred(() -> limits.learn(events.stream().map(event -> topicOf(event.eventType())).filter(topic -> KafkaRefusal.ofTopic(topic).isEmpty()).toList())
-                .chain(() -> {
+        return Uni.createFrom().deferred(() -> topics.learn(topicsOf(events)).chain(() -> {
                     Answers answers = new Answers(events);
                     List<Outgoing> outgoing = new ArrayList<>(events.size());
                     for (int index = 0; index < events.size(); index++) {
@@ -129,6 +128,11 @@ public class KafkaPublisher {
                 .ifNoItem().after(publishTimeout).failWith(() -> new PublishTimeout(events.size(), publishTimeout));
     }
 
+    /** The batch's topics whose names Kafka accepts, each once. */
+    private List<String> topicsOf(List<PendingEvent> events) {
+        return events.stream().map(event -> topicOf(event.eventType())).distinct().filter(topic -> KafkaRefusal.ofTopic(topic).isEmpty()).toList();
+    }
+
     private void send(Producer<String, String> producer, Outgoing outgoing, Answers answers) {
         try {
             fitLimit(producer, outgoing.record());
@@ -147,13 +151,13 @@ public class KafkaPublisher {
     }
 
     /**
-     * For a topic that takes smaller batches than the producer builds ({@link TopicLimits}): before a record that
+     * For a topic that takes smaller batches than the producer builds ({@link RelayTopics}): before a record that
      * could make one of the topic's open batches too large, waits until the producer has sent everything, so the
      * record starts a new batch. A record over the limit on its own goes in a batch of its own, which Kafka then
      * refuses for good (it is quarantined) instead of refusing, again and again, the batch around it.
      */
     private void fitLimit(Producer<String, String> producer, ProducerRecord<String, String> record) {
-        int limit = limits.limitOf(record.topic());
+        int limit = topics.limitOf(record.topic());
         if (limit == 0) {
             return;
         }

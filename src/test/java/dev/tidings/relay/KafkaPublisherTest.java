@@ -45,7 +45,7 @@ class KafkaPublisherTest {
             work -> Uni.createFrom().item(() -> {
                 work.accept(producer);
                 return null;
-            }), TopicLimits.none(), "events.", PUBLISH_TIMEOUT, tracer);
+            }), RelayTopics.assumedReady(), "events.", PUBLISH_TIMEOUT, tracer);
 
     @Test
     void aBatchGivesUpWithinThePublishTimeoutWhenKafkaNeverAnswers() {

@@ -16,6 +16,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -41,6 +42,11 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Starts a broker whose logs live in {@code dataDirectory}; ports of 0 are chosen freely. */
     public static KafkaBroker start(Path dataDirectory, int brokerPort, int controllerPort) throws IOException {
+        return start(dataDirectory, brokerPort, controllerPort, Map.of());
+    }
+
+    /** As {@link #start(Path, int, int)}, with some of the broker's settings other than the tests' usual ones. */
+    public static KafkaBroker start(Path dataDirectory, int brokerPort, int controllerPort, Map<String, String> settings) throws IOException {
         QUIET.forEach(logger -> logger.setLevel(Level.WARNING));
         int port = brokerPort > 0 ? brokerPort : freePort();
         int controller = controllerPort > 0 ? controllerPort : freePort();
@@ -64,6 +70,7 @@ public final class KafkaBroker implements AutoCloseable {
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
+        props.putAll(settings);
         format(dataDirectory, props);
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         server.startup();
