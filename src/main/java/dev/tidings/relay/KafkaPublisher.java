@@ -171,7 +171,7 @@ public class KafkaPublisher {
         unflushed.put(record.topic(), before + bytes);
     }
 
-    /** At least the record's size in a batch (record format v2: its varints at their longest). */
+    /** No less than the record takes in a batch (record format v2, its varints counted at their longest). */
     private static int recordBytes(ProducerRecord<String, String> record) {
         int bytes = 36 + utf8Length(record.key()) + utf8Length(record.value());
         for (Header header : record.headers()) {
