@@ -104,7 +104,8 @@ public class KafkaPublisher {
      * at most {@code events.outbox.publish-timeout}. Answers the records Kafka refused for good, including
      * those whose topic name it could never accept (not sent at all); every other record was acknowledged.
      * Fails on the first failure that may pass (the whole batch is then tried again) or on the timeout.
-     * Nothing is sent until the Uni is subscribed to; topics not sent to before are looked up (or created) first.
+     * Nothing is sent until the Uni is subscribed to; topics not sent to before are looked up (or created) first,
+     * and so are a failed batch's topics when it is tried again (one may have been deleted, or its limit changed).
      */
     Uni<List<Refused>> publish(List<PendingEvent> events) {
         return Uni.createFrom().deferred(() -> topics.learn(topicsOf(events)).chain(() -> {
@@ -125,7 +126,8 @@ public class KafkaPublisher {
                             .chain(() -> Uni.createFrom().completionStage(answers.all));
                     return CallerContext.returnTo(answered); // not on Kafka's I/O thread
                 }))
-                .ifNoItem().after(publishTimeout).failWith(() -> new PublishTimeout(events.size(), publishTimeout));
+                .ifNoItem().after(publishTimeout).failWith(() -> new PublishTimeout(events.size(), publishTimeout))
+                .onFailure().invoke(() -> topics.forget(topicsOf(events)));
     }
 
     /** The batch's topics whose names Kafka accepts, each once. */

@@ -27,8 +27,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What the relay must know of a topic before it sends to it; looked up before the first send, and again after
- * {@link #REFRESH}.
+ * What the relay must know of a topic before it sends to it; looked up before the first send, again after
+ * {@link #REFRESH}, and before a failed batch is tried again.
  *
  * <p>Whether it exists: a topic that does not is created (the broker's default partitions and replication, as its
  * own auto-creation would). A broker that does not create topics on first use would otherwise keep the producer
@@ -110,12 +110,24 @@ class RelayTopics {
         if (unknown.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Uni<Void>> looks = kafka.maxMessageBytes(unknown).entrySet().stream().map(answer -> answer.getValue()
+        Map<String, Uni<Integer>> answers;
+        try {
+            answers = kafka.maxMessageBytes(unknown);
+        } catch (RuntimeException failure) { // the admin client closed (shutting down), or refused the request outright
+            LOG.debugf("The relay's topics could not be looked up: %s", failure);
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Void>> looks = answers.entrySet().stream().map(answer -> answer.getValue()
                 .ifNoItem().after(LOOKUP_TIMEOUT).fail()
                 .invoke(limit -> learned(answer.getKey(), limit))
                 .replaceWithVoid()
                 .onFailure().recoverWithUni(failure -> notLearned(answer.getKey(), failure))).toList();
         return looks.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(looks).andCollectFailures().replaceWithVoid();
+    }
+
+    /** Makes the next {@link #learn} look these topics up again. */
+    void forget(Collection<String> topics) {
+        topics.forEach(known::remove);
     }
 
     /** The topic's {@code max.message.bytes} when it is below the producer's batch size; 0 when not (or not known). */
@@ -179,7 +191,7 @@ class RelayTopics {
         @Override
         public Uni<Void> create(String topic) {
             NewTopic brokerDefaults = new NewTopic(topic, Optional.empty(), Optional.empty());
-            return Uni.createFrom().completionStage(admin.createTopics(List.of(brokerDefaults),
+            return Uni.createFrom().completionStage(() -> admin.createTopics(List.of(brokerDefaults),
                     new CreateTopicsOptions().timeoutMs((int) LOOKUP_TIMEOUT.toMillis())).all().toCompletionStage());
         }
     }

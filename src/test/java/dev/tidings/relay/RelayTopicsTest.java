@@ -69,6 +69,15 @@ class RelayTopicsTest {
     }
 
     @Test
+    void aForgottenTopicIsLookedUpAgain() {
+        topics.learn(List.of("events.small", "events.default")).await().atMost(Duration.ofSeconds(5));
+        topics.forget(List.of("events.small"));
+        topics.learn(List.of("events.small", "events.default")).await().atMost(Duration.ofSeconds(5));
+
+        assertThat(described).containsExactly("events.small", "events.default", "events.small");
+    }
+
+    @Test
     void aMissingTopicIsCreatedAndNoFailureToCreateItFailsTheBatch() {
         topics.learn(List.of("events.new", "events.raced", "events.forbidden")).await().atMost(Duration.ofSeconds(5));
 
