@@ -94,8 +94,6 @@ public final class Bench {
      * settled only in their last window, or not at all (still a third of its last window in one full run).
      */
     static final Duration LATENCY_JIT_WARM_UP_LIMIT = Duration.ofSeconds(240);
-    /** PostgreSQL's backends report their transaction counts at most once a second. */
-    static final Duration STATS_SETTLE = Duration.ofMillis(1500);
     /** A request that takes longer fails the run rather than hanging it. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** P2's warm-up of the delivery and stream paths, at its first rate (a higher one may leave a backlog). */
@@ -961,7 +959,7 @@ public final class Bench {
         p4.put("ours_per_s_from_insert", Measurements.round(deliveries / (oursDrain.fromInsert().toMillis() / 1000.0)));
         p4.put("ours_cores_used", oursDrain.cores());
         p4.put("ours_bench_process_cpu", oursDrain.benchProcess()); // which of its parts, when it takes more than its usual share
-        p4.put("ours_postgresql_commits_per_delivery", Measurements.round(oursDrain.commitsPerDelivery()));
+        p4.put("ours_postgresql_write_transactions_per_delivery", Measurements.round(oursDrain.writesPerDelivery()));
         p4.put("baseline", "java.net.http client posting the same body to the same receiver, 64 concurrent, warmed up as the service"
                 + " is; in runs alternating with the service's drains, each drain against the mean of the runs on either side");
         p4.put("baseline_per_s", Measurements.round((baselineFirst + baselineSecond + baselineThird) / 3));
@@ -984,13 +982,17 @@ public final class Bench {
      * A drain's time from the rows' insert and from the first delivery's arrival (the baseline's clock also starts
      * with its first request; the worker finds rows the bench inserted behind its back only at its next poll).
      */
-    private record Drain(Duration fromInsert, Duration running, Map<String, Object> cores, double commitsPerDelivery,
+    private record Drain(Duration fromInsert, Duration running, Map<String, Object> cores, double writesPerDelivery,
                          Map<String, Object> benchProcess) {
     }
 
-    /** PostgreSQL's count of committed transactions (each backend reports its own at most once a second). */
-    private static long commits(Connection sql) throws Exception {
-        return count(sql, "select xact_commit from pg_stat_database where datname = current_database()");
+    /**
+     * The next transaction id PostgreSQL will assign: the difference of two readings counts the transactions that wrote
+     * in between, at once and exactly (the statistics' commit counts come from each backend when it is idle, up to
+     * 10 s late; a reading 1.5 s after a drain missed up to its last second).
+     */
+    private static long nextTransactionId(Connection sql) throws Exception {
+        return count(sql, "select pg_snapshot_xmax(pg_current_snapshot())::text::bigint");
     }
 
     /** Loads due deliveries for a fresh subscription of {@code key}'s owner and times until none is pending (compilers quiet first, as for the POSTs). */
@@ -1006,7 +1008,7 @@ public final class Bench {
                     from outbox where event_type = 'bench.loaded' limit %d""".formatted(webhookId, deliveries));
             Map<String, Duration> cpuBefore = cpuByProcess();
             OwnCpu benchBefore = OwnCpu.now();
-            long commitsBefore = commits(sql);
+            long writesBefore = nextTransactionId(sql);
             long t0 = System.nanoTime();
             while (arrivals.get() == arrivedBefore && System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos()) {
                 Thread.sleep(1); // the first arrival's clock
@@ -1018,9 +1020,8 @@ public final class Bench {
             long end = System.nanoTime();
             Map<String, Object> cores = coresSince(cpuBefore, Duration.ofNanos(end - t0));
             Map<String, Object> benchProcess = OwnCpu.now().since(benchBefore);
-            Thread.sleep(STATS_SETTLE.toMillis()); // until the backends have reported their last transactions
-            double commitsPerDelivery = (commits(sql) - commitsBefore) / (double) deliveries;
-            return new Drain(Duration.ofNanos(end - t0), Duration.ofNanos(end - first), cores, commitsPerDelivery, benchProcess);
+            double writesPerDelivery = (nextTransactionId(sql) - writesBefore) / (double) deliveries;
+            return new Drain(Duration.ofNanos(end - t0), Duration.ofNanos(end - first), cores, writesPerDelivery, benchProcess);
         } finally {
             unsubscribe(webhookId, key);
         }

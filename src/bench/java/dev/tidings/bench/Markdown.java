@@ -63,7 +63,7 @@ final class Markdown {
         Map<String, Object> p4 = (Map<String, Object>) report.get("P4_webhook_throughput");
         if (p4 != null) {
             md.append(row("P4 webhook deliveries, " + p4.get("deliveries"), p4.get("ours_per_s") + "/s signed and recorded from the first arrival (" + p4.get("ours_per_s_from_insert") + "/s from the rows' insert); cores "
-                    + p4.get("ours_cores_used") + ", " + p4.get("ours_postgresql_commits_per_delivery") + " PostgreSQL commits per delivery",
+                    + p4.get("ours_cores_used") + ", " + p4.get("ours_postgresql_write_transactions_per_delivery") + " PostgreSQL write transactions per delivery",
                     p4.get("baseline_per_s") + "/s plain POSTs (runs alternating with the drains: " + p4.get("baseline_runs_per_s") + ")",
                     p4.get("ratio_throughput") + " × throughput (each drain " + p4.get("ours_runs_per_s") + "/s against the POSTs on either side: "
                             + p4.get("ratio_throughput_each") + ")", "≥ 0.7 × throughput"));
