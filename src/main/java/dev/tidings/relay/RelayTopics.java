@@ -1,6 +1,7 @@
 package dev.tidings.relay;
 
 import dev.tidings.config.KafkaAdmins;
+import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
@@ -42,6 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A topic that cannot be described (no DescribeConfigs permission, no answer) counts as existing and not limited
  * until the next look; neither look-up nor creation ever fails a batch.
  */
+@Startup // its admin client is made at startup, not on the relay's event loop (it resolves the brokers' names)
 @ApplicationScoped
 class RelayTopics {
 
