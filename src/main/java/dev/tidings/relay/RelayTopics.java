@@ -31,9 +31,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * What the relay must know of a topic before it sends to it; looked up before the first send, again after
  * {@link #REFRESH}, and before a failed batch is tried again.
  *
- * <p>Whether it exists: a topic that does not is created (the broker's default partitions and replication, as its
- * own auto-creation would). A broker that does not create topics on first use would otherwise keep the producer
- * waiting for the topic, and the relay every event behind it.
+ * <p>Whether it exists: a topic still missing at a second look (after {@link #RETRY_MISSING}, or when a batch to it
+ * failed) is created, with the broker's default partitions and replication, as its own auto-creation would. A broker
+ * that does not create topics on first use would otherwise keep the producer waiting for the topic, and the relay
+ * every event behind it. Not at the first look: a broker that does create them has done so by the second, through
+ * the producer's own request, and the relay's creation is best left out there. A producer whose first batches
+ * reach a partition that has just been created, before its leader is ready, can see a later batch of its accepted
+ * before its first one, and then retries the first one as out of order until it expires (2 minutes).
  *
  * <p>Whether it takes smaller record batches than the relay's producer builds: a topic's {@code max.message.bytes}
  * (by default the broker's {@code message.max.bytes}) below the producer's {@code batch.size}. Kafka refuses such a
@@ -49,7 +53,7 @@ class RelayTopics {
 
     private static final Logger LOG = Logger.getLogger(RelayTopics.class);
     static final Duration REFRESH = Duration.ofMinutes(5);
-    /** A topic just created (or not created): its limit is looked up again soon. */
+    /** A topic found missing is looked up again this soon (and created if still missing). */
     static final Duration RETRY_MISSING = Duration.ofSeconds(5);
     /** A look-up delays the first batch to a topic: well inside {@code events.outbox.publish-timeout}. */
     static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
@@ -64,8 +68,8 @@ class RelayTopics {
         Uni<Void> create(String topic);
     }
 
-    /** {@code limit}: the topic's limit when below the batch size, else 0. */
-    private record Known(int limit, long until) {
+    /** {@code limit}: the topic's limit when below the batch size, else 0; {@code missing}: it did not exist. */
+    private record Known(int limit, boolean missing, long until) {
     }
 
     private final Map<String, Known> known = new ConcurrentHashMap<>();
@@ -102,7 +106,7 @@ class RelayTopics {
         }, Integer.MAX_VALUE);
     }
 
-    /** Learns those {@code topics} not known (or known too long), creating the missing ones; never fails. */
+    /** Learns those {@code topics} not known (or known too long), creating those missing twice; never fails. */
     Uni<Void> learn(Collection<String> topics) {
         long now = System.nanoTime();
         List<String> unknown = topics.stream().distinct().filter(topic -> {
@@ -129,7 +133,8 @@ class RelayTopics {
 
     /** Makes the next {@link #learn} look these topics up again. */
     void forget(Collection<String> topics) {
-        topics.forEach(known::remove);
+        long now = System.nanoTime();
+        topics.forEach(topic -> known.computeIfPresent(topic, (name, entry) -> new Known(entry.limit(), entry.missing(), now)));
     }
 
     /** The topic's {@code max.message.bytes} when it is below the producer's batch size; 0 when not (or not known). */
@@ -140,7 +145,7 @@ class RelayTopics {
 
     private void learned(String topic, int maxMessageBytes) {
         int limit = maxMessageBytes < batchSize ? maxMessageBytes : 0;
-        Known before = known.put(topic, new Known(limit, System.nanoTime() + REFRESH.toNanos()));
+        Known before = known.put(topic, new Known(limit, false, System.nanoTime() + REFRESH.toNanos()));
         if (limit > 0 && (before == null || before.limit() != limit)) {
             LOG.warnf("Topic %s takes record batches of at most %d bytes (max.message.bytes), less than the relay's Kafka "
                     + "batch.size (%d): its events are sent in runs that fit, each waited for, which is slower. Raise the "
@@ -152,11 +157,14 @@ class RelayTopics {
     private Uni<Void> notLearned(String topic, Throwable failure) {
         Throwable cause = causeOf(failure);
         if (!(cause instanceof UnknownTopicOrPartitionException)) {
-            known.put(topic, new Known(0, System.nanoTime() + REFRESH.toNanos()));
+            known.put(topic, new Known(0, false, System.nanoTime() + REFRESH.toNanos()));
             LOG.debugf("The configuration of topic %s could not be read, taken as not limited: %s", topic, cause);
             return Uni.createFrom().voidItem();
         }
-        known.put(topic, new Known(0, System.nanoTime() + RETRY_MISSING.toNanos()));
+        Known before = known.put(topic, new Known(0, true, System.nanoTime() + RETRY_MISSING.toNanos()));
+        if (before == null || !before.missing()) {
+            return Uni.createFrom().voidItem(); // the first look: the broker may create it on the producer's request
+        }
         return kafka.create(topic)
                 .ifNoItem().after(LOOKUP_TIMEOUT).fail()
                 .invoke(() -> LOG.infof("Created topic %s with the broker's default partitions and replication", topic))
