@@ -91,21 +91,6 @@ class RelayTopics {
         this.batchSize = batchSize;
     }
 
-    /** Nothing is ever looked up: every topic exists and takes any batch. */
-    static RelayTopics assumedReady() {
-        return new RelayTopics(new Kafka() {
-            @Override
-            public Map<String, Uni<Integer>> maxMessageBytes(Collection<String> topics) {
-                return Map.of();
-            }
-
-            @Override
-            public Uni<Void> create(String topic) {
-                return Uni.createFrom().voidItem();
-            }
-        }, Integer.MAX_VALUE);
-    }
-
     /** Learns those {@code topics} not known (or known too long), creating those missing twice; never fails. */
     Uni<Void> learn(Collection<String> topics) {
         long now = System.nanoTime();

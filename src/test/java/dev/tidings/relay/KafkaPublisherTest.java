@@ -45,7 +45,7 @@ class KafkaPublisherTest {
             work -> Uni.createFrom().item(() -> {
                 work.accept(producer);
                 return null;
-            }), RelayTopics.assumedReady(), "events.", PUBLISH_TIMEOUT, tracer);
+            }), ReadyTopics.all(), "events.", PUBLISH_TIMEOUT, tracer);
 
     @Test
     void aBatchGivesUpWithinThePublishTimeoutWhenKafkaNeverAnswers() {

@@ -35,7 +35,7 @@ class RelayCommitsDuringRoundTest {
         private final CompletableFuture<Void> release = new CompletableFuture<>();
 
         HeldAnswers(KafkaPublisher real) {
-            super(work -> Uni.createFrom().voidItem(), RelayTopics.assumedReady(), "", Duration.ofSeconds(10), null);
+            super(work -> Uni.createFrom().voidItem(), ReadyTopics.all(), "", Duration.ofSeconds(10), null);
             this.real = real;
         }
 
