@@ -18,11 +18,16 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.smallrye.mutiny.subscription.BackPressureFailure;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -42,6 +47,10 @@ import java.util.function.Function;
  * <p>A listener hands its client frames, not events, and the feed's heartbeat goes through the same buffer:
  * every operator between the buffer and the client would cost each frame a context-propagation round
  * (OpenTelemetry, MDC), which at thousands of streams is much of a broadcast's CPU.
+ *
+ * <p>The feed hands each page of events to the streams of an event loop in one task on that loop (a {@link Lane}):
+ * a frame is serialised and written by the thread that owns its connection, the loops do that in parallel, and a
+ * broadcast costs each loop one wake-up rather than one per stream.
  */
 @ApplicationScoped
 public class LiveFeed {
@@ -49,12 +58,16 @@ public class LiveFeed {
     /** How long the feed waits for a crowded client: longer delays every stream of this instance. */
     static final Duration SLOW_CLIENT_PATIENCE = Duration.ofSeconds(2);
     private static final Duration ROOM_CHECK = Duration.ofMillis(20);
+    private static final Logger LOG = Logger.getLogger(LiveFeed.class);
 
     private final EventLog log;
     private final PgNotifications notifications;
     private final EventsConfig config;
 
     private final Set<Listener<?>> listeners = ConcurrentHashMap.newKeySet();
+    /** The listeners by the event loop (its root context) their stream was opened on, and those opened off any loop. */
+    private final Map<Context, Lane> lanes = new ConcurrentHashMap<>();
+    private final Lane offLoop = new Lane(null);
     private final Counter slowClients;
     /** Half a client buffer per read: a client that keeps up never overflows on one burst. */
     private final int page;
@@ -110,16 +123,18 @@ public class LiveFeed {
         private final TypeFilter types;
         private final Frames<T> frames;
         private final Runnable onClose;
+        private final Lane lane;
         /** Linked, not an array: an idle stream holds no empty slots (an array of 1024 is 4 KiB per stream). */
         private final LinkedBlockingQueue<T> queue = new LinkedBlockingQueue<>(config.sse().clientBuffer());
         private final UnicastProcessor<T> buffer = UnicastProcessor.create(queue, this::close);
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        private Listener(Scope scope, TypeFilter types, Frames<T> frames, Runnable onClose) {
+        private Listener(Scope scope, TypeFilter types, Frames<T> frames, Runnable onClose, Lane lane) {
             this.scope = scope;
             this.types = types;
             this.frames = frames;
             this.onClose = onClose;
+            this.lane = lane;
         }
 
         private boolean crowded() {
@@ -142,6 +157,7 @@ public class LiveFeed {
         void close() {
             if (closed.compareAndSet(false, true)) {
                 listeners.remove(this);
+                lane.members.remove(this);
                 onClose.run();
             }
         }
@@ -171,11 +187,12 @@ public class LiveFeed {
      * {@code types} takes and the heartbeats; {@code onClose} runs once when it leaves the feed.
      */
     <T> Listener<T> listen(Scope scope, TypeFilter types, Frames<T> frames, T first, Runnable onClose) {
-        Listener<T> listener = new Listener<>(scope, types, frames, onClose);
+        Listener<T> listener = new Listener<>(scope, types, frames, onClose, laneOfCurrentLoop());
         if (first != null) {
             listener.buffer.onNext(first); // before the feed can offer it anything
         }
         listeners.add(listener);
+        listener.lane.members.add(listener);
         if (ending) {
             listener.buffer.onComplete(); // shutting down: the client is to reconnect elsewhere
         }
@@ -187,7 +204,10 @@ public class LiveFeed {
         loop.start(config.sse().pollInterval());
         Duration heartbeat = config.sse().heartbeatInterval();
         heartbeatTicks = Multi.createFrom().ticks().startingAfter(heartbeat).every(heartbeat).onOverflow().drop()
-                .subscribe().with(tick -> listeners.forEach(Listener::heartbeat));
+                .subscribe().with(tick -> {
+                    offLoop.heartbeat();
+                    lanes.values().forEach(Lane::heartbeat);
+                });
     }
 
     /**
@@ -225,12 +245,88 @@ public class LiveFeed {
             }).replaceWithVoid();
         }
         return log.following(position, page).chain(slice -> {
-            for (LogEntry entry : slice.entries()) {
-                listeners.forEach(listener -> listener.offer(entry));
-                position = entry.sequence();
+            List<LogEntry> entries = slice.entries();
+            if (!entries.isEmpty()) {
+                position = entries.get(entries.size() - 1).sequence();
             }
-            return slice.more() ? waitForRoom().chain(this::readNew) : Uni.createFrom().voidItem();
+            return broadcast(entries)
+                    .chain(() -> slice.more() ? waitForRoom().chain(this::readNew) : Uni.createFrom().voidItem());
         });
+    }
+
+    /** Hands the events to every listener, each lane on its own loop; done when every lane has taken them all. */
+    private Uni<Void> broadcast(List<LogEntry> entries) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        offLoop.offer(entries);
+        List<Uni<Void>> handedOver = lanes.values().stream().filter(Lane::busy).map(lane -> lane.handOver(entries)).toList();
+        return handedOver.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(handedOver).andCollectFailures().replaceWithVoid();
+    }
+
+    private Lane laneOfCurrentLoop() {
+        Context context = Vertx.currentContext();
+        if (context == null || !context.isEventLoopContext()) {
+            return offLoop;
+        }
+        // The duplicated context of the request shares its event loop with the root one: one lane per loop's context
+        return lanes.computeIfAbsent(((ContextInternal) context).unwrap(), Lane::new);
+    }
+
+    /**
+     * The listeners opened on one event loop, which the feed hands events and heartbeats to in one task on that
+     * loop; the listeners opened off any loop (none in the service: streams open on their request's loop) are
+     * offered to on the feed's own thread.
+     */
+    private final class Lane {
+        private final Context loop;
+        private final Set<Listener<?>> members = ConcurrentHashMap.newKeySet();
+
+        private Lane(Context loop) {
+            this.loop = loop;
+        }
+
+        private boolean busy() {
+            return !members.isEmpty();
+        }
+
+        private Uni<Void> handOver(List<LogEntry> entries) {
+            return Uni.createFrom().emitter(done -> onLoop(() -> {
+                try {
+                    offer(entries);
+                } finally {
+                    done.complete(null);
+                }
+            }));
+        }
+
+        private void heartbeat() {
+            if (busy()) {
+                onLoop(() -> members.forEach(Listener::heartbeat));
+            }
+        }
+
+        private void onLoop(Runnable task) {
+            if (loop == null) {
+                task.run();
+            } else {
+                loop.runOnContext(ignored -> task.run());
+            }
+        }
+
+        /** On the calling thread; a listener that fails ends its own stream (its client reconnects), no other. */
+        private void offer(List<LogEntry> entries) {
+            for (LogEntry entry : entries) {
+                for (Listener<?> listener : members) {
+                    try {
+                        listener.offer(entry);
+                    } catch (RuntimeException e) {
+                        LOG.debugf(e, "An SSE stream failed to take event %d", entry.sequence());
+                        listener.buffer.onError(e);
+                    }
+                }
+            }
+        }
     }
 
     /** Waits until every buffer can take another page; disconnects the clients that cannot make room in time. */

@@ -92,6 +92,36 @@ class EventStreamLoadTest {
         }
     }
 
+    /**
+     * Streams on separate connections (spread over the server's event loops, each of which the feed hands events to
+     * in a task of its own) each receive a burst of several pages whole, in sequence order.
+     */
+    @Test
+    void streamsOnEveryEventLoopEachReceiveABurstWholeAndInOrder() throws Exception {
+        List<SseClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 12; i++) {
+                clients.add(SseClient.connect(RestAssured.port, "/events/stream?types=burst.*", AUTH));
+            }
+            int events = 600; // about five of the feed's reads (half of the tests' client buffer of 256 each)
+            Database.execute("""
+                    insert into outbox (event_id, event_type, version, source, subject, occurred_at, envelope)
+                    select gen_random_uuid(), 'burst.sent', 1, 'tests', 'burst/' || i, now(), '{}'
+                    from generate_series(1, %d) as i""".formatted(events));
+            for (SseClient client : clients) {
+                List<Long> ids = client.awaitEvents(events, Duration.ofSeconds(60)).stream()
+                        .map(frame -> Long.parseLong(frame.id())).toList();
+                assertThat(ids).hasSize(events);
+                assertThat(ids.get(events - 1) - ids.get(0)).as("no gap").isEqualTo(events - 1);
+                assertThat(ids).isSorted().doesNotHaveDuplicates();
+            }
+        } finally {
+            for (SseClient client : clients) {
+                client.close();
+            }
+        }
+    }
+
     @Test
     void theConnectionGaugeReturnsToItsBaselineAfterClientsLeave() throws Exception {
         double baseline = connectionsGauge();
