@@ -145,6 +145,12 @@ public class KafkaPublisher {
                 outgoing.span().end();
                 answers.answered(outgoing.index(), failure);
             });
+            if (topics.isNew(outgoing.record().topic())) {
+                // Its partitions may be new: with one batch in flight, a refused first batch is retried before any
+                // other is sent, so none can be accepted before it (which wedges the producer's sequence, see RelayTopics)
+                producer.flush();
+                unflushed.clear();
+            }
         } catch (RuntimeException failure) { // not sent: the producer is closed, or gave up waiting for metadata or room
             outgoing.span().setStatus(StatusCode.ERROR, failure.toString());
             outgoing.span().end();

@@ -37,7 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * every event behind it. Not at the first look: a broker that does create them has done so by the second, through
  * the producer's own request, and the relay's creation is best left out there. A producer whose first batches
  * reach a partition that has just been created, before its leader is ready, can see a later batch of its accepted
- * before its first one, and then retries the first one as out of order until it expires (2 minutes).
+ * before its first one, and then retries the first one as out of order until it expires (2 minutes): so until the
+ * next look finds a topic that was missing, {@link KafkaPublisher} sends its records one at a time ({@link #isNew}).
  *
  * <p>Whether it takes smaller record batches than the relay's producer builds: a topic's {@code max.message.bytes}
  * (by default the broker's {@code message.max.bytes}) below the producer's {@code batch.size}. Kafka refuses such a
@@ -120,6 +121,12 @@ class RelayTopics {
     void forget(Collection<String> topics) {
         long now = System.nanoTime();
         topics.forEach(topic -> known.computeIfPresent(topic, (name, entry) -> new Known(entry.limit(), entry.missing(), now)));
+    }
+
+    /** Whether the topic was missing at the last look: since made (by the relay or the broker), or still to be. */
+    boolean isNew(String topic) {
+        Known entry = known.get(topic);
+        return entry != null && entry.missing();
     }
 
     /** The topic's {@code max.message.bytes} when it is below the producer's batch size; 0 when not (or not known). */

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,11 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -154,6 +159,62 @@ class KafkaPublisherTest {
 
         assertThat(spans.getFinishedSpanItems()).singleElement()
                 .satisfies(span -> assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR));
+    }
+
+    @Test
+    void recordsToATopicMissingAtTheLastLookGoOneAtATimeAndOthersTogether() throws Exception {
+        List<PendingEvent> events = List.of(event("order.created"), event("order.paid"), event("order.shipped"));
+
+        FlushRecordingProducer toNewTopic = new FlushRecordingProducer();
+        List<Refused> refused = publisherWith(toNewTopic, topicsAllMissing()).publish(events).await().atMost(Duration.ofSeconds(5));
+        assertThat(refused).isEmpty();
+        assertThat(toNewTopic.sentBeforeEachFlush).as("each record waited for before the next is sent").containsExactly(1, 2, 3);
+
+        FlushRecordingProducer toKnownTopic = new FlushRecordingProducer();
+        CompletableFuture<List<Refused>> result = publisherWith(toKnownTopic, ReadyTopics.all()).publish(events).subscribeAsCompletionStage();
+        assertThat(toKnownTopic.history()).hasSize(3);
+        assertThat(toKnownTopic.sentBeforeEachFlush).isEmpty();
+        toKnownTopic.flush();
+        assertThat(result).succeedsWithin(Duration.ofSeconds(5)).asList().isEmpty();
+    }
+
+    /** Kafka's test producer, noting how many records had been sent at each flush (which answers every one sent). */
+    private static final class FlushRecordingProducer extends MockProducer<String, String> {
+        final List<Integer> sentBeforeEachFlush = new ArrayList<>();
+
+        FlushRecordingProducer() {
+            super(false, null, new StringSerializer(), new StringSerializer());
+        }
+
+        @Override
+        public synchronized void flush() {
+            sentBeforeEachFlush.add(history().size());
+            super.flush();
+        }
+    }
+
+    private KafkaPublisher publisherWith(MockProducer<String, String> producer, RelayTopics topics) {
+        return new KafkaPublisher(work -> Uni.createFrom().item(() -> {
+            work.accept(producer);
+            return null;
+        }), topics, "events.", PUBLISH_TIMEOUT, tracer);
+    }
+
+    /** Every topic is missing when looked up (and is never created). */
+    private static RelayTopics topicsAllMissing() {
+        return new RelayTopics(new RelayTopics.Kafka() {
+            @Override
+            public Map<String, Uni<Integer>> maxMessageBytes(Collection<String> topics) {
+                Map<String, Uni<Integer>> answers = new HashMap<>();
+                topics.forEach(topic -> answers.put(topic, Uni.createFrom().failure(new UnknownTopicOrPartitionException(topic))));
+                return answers;
+            }
+
+            @Override
+            public Uni<Void> create(String topic) {
+                return Uni.createFrom().voidItem();
+            }
+        }, 262_144);
     }
 
     @Test

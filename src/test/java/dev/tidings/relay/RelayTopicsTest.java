@@ -33,7 +33,8 @@ class RelayTopicsTest {
                     case "events.default" -> Uni.createFrom().item(1_048_588);
                     case "events.secret" -> Uni.createFrom().failure(new TopicAuthorizationException(Set.of(topic)));
                     case "events.silent" -> Uni.createFrom().nothing();
-                    default -> Uni.createFrom().failure(new UnknownTopicOrPartitionException("not there"));
+                    default -> created.contains(topic) ? Uni.createFrom().item(1_048_588)
+                            : Uni.createFrom().failure(new UnknownTopicOrPartitionException("not there"));
                 });
             }
             return answers;
@@ -88,6 +89,24 @@ class RelayTopicsTest {
 
         assertThat(created).containsExactlyInAnyOrder("events.new", "events.raced", "events.forbidden");
         assertThat(topics.limitOf("events.new")).isZero();
+    }
+
+    @Test
+    void aTopicIsNewFromALookThatFindsItMissingUntilALookFindsIt() {
+        List<String> names = List.of("events.new", "events.default");
+        topics.learn(names).await().atMost(Duration.ofSeconds(5));
+        assertThat(topics.isNew("events.new")).isTrue();
+        assertThat(topics.isNew("events.default")).isFalse();
+
+        topics.forget(names);
+        topics.learn(names).await().atMost(Duration.ofSeconds(5)); // created at this second look: its partitions are new
+        assertThat(created).containsExactly("events.new");
+        assertThat(topics.isNew("events.new")).isTrue();
+
+        topics.forget(names);
+        topics.learn(names).await().atMost(Duration.ofSeconds(5));
+        assertThat(topics.isNew("events.new")).isFalse();
+        assertThat(topics.isNew("events.unseen")).as("not looked up yet").isFalse();
     }
 
     @Test
