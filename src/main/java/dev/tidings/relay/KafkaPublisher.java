@@ -64,8 +64,8 @@ public class KafkaPublisher {
     private final SendingThread sendingThread;
     private final RelayTopics topics;
     /**
-     * Record bytes sent to each limited topic since the producer was last flushed (an upper bound of what its open
-     * batches hold); only the producer's sending thread reads or writes it.
+     * Record bytes sent to each topic sent in runs since the producer was last flushed (an upper bound of what its
+     * open batches hold); only the producer's sending thread reads or writes it.
      */
     private final Map<String, Integer> unflushed = new HashMap<>();
     private final String topicPrefix;
@@ -145,12 +145,6 @@ public class KafkaPublisher {
                 outgoing.span().end();
                 answers.answered(outgoing.index(), failure);
             });
-            if (topics.isNew(outgoing.record().topic())) {
-                // Its partitions may be new: with one batch in flight, a refused first batch is retried before any
-                // other is sent, so none can be accepted before it (which wedges the producer's sequence, see RelayTopics)
-                producer.flush();
-                unflushed.clear();
-            }
         } catch (RuntimeException failure) { // not sent: the producer is closed, or gave up waiting for metadata or room
             outgoing.span().setStatus(StatusCode.ERROR, failure.toString());
             outgoing.span().end();
@@ -159,19 +153,27 @@ public class KafkaPublisher {
     }
 
     /**
-     * For a topic that takes smaller batches than the producer builds ({@link RelayTopics}): before a record that
-     * could make one of the topic's open batches too large, waits until the producer has sent everything, so the
-     * record starts a new batch. A record over the limit on its own goes in a batch of its own, which Kafka then
-     * refuses for good (it is quarantined) instead of refusing, again and again, the batch around it.
+     * Sends a topic's records in runs, each waited for, when it needs them ({@link RelayTopics}): before a record that
+     * does not fit with those sent to the topic since the producer was last flushed, waits until the producer has sent
+     * everything, so the record starts a new batch.
+     * <ul>
+     * <li>A topic that takes smaller batches than the producer builds: a run is what fits its limit. A record over the
+     * limit on its own goes in a batch of its own, which Kafka then refuses for good (it is quarantined) instead of
+     * refusing, again and again, the batch around it.</li>
+     * <li>A topic missing at the last look, whose partitions may be new: a run is one record. With one batch in flight,
+     * a first batch refused by a partition whose leader is not ready is retried before any other is sent, so none is
+     * accepted before it (which wedges the producer's sequence, see {@link RelayTopics}).</li>
+     * </ul>
      */
     private void fitLimit(Producer<String, String> producer, ProducerRecord<String, String> record) {
         int limit = topics.limitOf(record.topic());
-        if (limit == 0) {
+        boolean oneAtATime = topics.isNew(record.topic());
+        if (limit == 0 && !oneAtATime) {
             return;
         }
         int bytes = recordBytes(record);
         int before = unflushed.getOrDefault(record.topic(), 0);
-        if (before > 0 && before + bytes > limit - BATCH_OVERHEAD) {
+        if (before > 0 && (oneAtATime || before + bytes > limit - BATCH_OVERHEAD)) {
             producer.flush();
             unflushed.clear();
             before = 0;
