@@ -137,7 +137,7 @@ public class KafkaPublisher {
 
     private void send(Producer<String, String> producer, Outgoing outgoing, Answers answers) {
         try {
-            fitLimit(producer, outgoing.record());
+            endRunIfFull(producer, outgoing.record());
             producer.send(outgoing.record(), (metadata, failure) -> {
                 if (failure != null) {
                     outgoing.span().setStatus(StatusCode.ERROR, failure.toString());
@@ -165,7 +165,7 @@ public class KafkaPublisher {
      * accepted before it (which wedges the producer's sequence, see {@link RelayTopics}).</li>
      * </ul>
      */
-    private void fitLimit(Producer<String, String> producer, ProducerRecord<String, String> record) {
+    private void endRunIfFull(Producer<String, String> producer, ProducerRecord<String, String> record) {
         int limit = topics.limitOf(record.topic());
         boolean oneAtATime = topics.isNew(record.topic());
         if (limit == 0 && !oneAtATime) {
