@@ -7,6 +7,7 @@ import dev.tidings.event.TypeFilter;
 import dev.tidings.paging.PageParameters;
 import dev.tidings.retention.LogFloor;
 import io.smallrye.mutiny.Multi;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -43,7 +44,7 @@ public class EventStreamResource {
             + "With Last-Event-ID (header or lastEventId parameter) the missed events are replayed first. "
             + "Browsers may pass the API key as access_token. An account key sees only its account's events; "
             + "operators may name one with 'account'.")
-    public Multi<OutboundSseEvent> stream(@Context Sse sse, @QueryParam("types") String types,
+    public Multi<OutboundSseEvent> stream(@Context Sse sse, @Context HttpServerRequest request, @QueryParam("types") String types,
                                          @HeaderParam("Last-Event-ID") String lastEventIdHeader,
                                          @QueryParam("lastEventId") String lastEventIdParameter,
                                          @QueryParam("account") String account) {
@@ -59,6 +60,7 @@ public class EventStreamResource {
         String key = who.key();
         // 429 or 503 before the live feed subscription is made: a refused stream must not leave a listener behind
         quota.acquire(key);
+        SharedConnectionFlushes.consolidate(request);
         return stream.open(sse, scope, filter, lastEventId, () -> quota.release(key));
     }
 
