@@ -138,7 +138,9 @@ final class Markdown {
         String idle = sse.containsKey("heap_bytes_per_idle_stream") ? ", idle " + sse.get("heap_bytes_per_idle_stream")
                 + " B heap per stream (" + sse.get("heap_idle_after_gc_mb") + " MB after GC)" : "";
         String single = sse.containsKey("single_event_latency") ? "one event p99 " + latency(sse.get("single_event_latency"), "p99_ms")
-                + " ms, " : "";
+                + " ms" + (sse.containsKey("first_event_latency") ? " (the streams' first, before a warm-up of "
+                + ((Map<?, ?>) sse.get("warm_up")).get("bursts") + " bursts: " + latency(sse.get("first_event_latency"), "p99_ms") + " ms)" : "")
+                + ", " : "";
         return held + ", " + single + "10 events at once p99 " + latency(sse.get("broadcast_latency"), "p99_ms") + " ms"
                 + (sse.containsKey("frames_expected") ? " (" + sse.get("frames_received") + " of " + sse.get("frames_expected") + " frames)" : "")
                 + ", heap " + sse.get("heap_used_mb") + " MB" + idle + ", RSS " + sse.get("rss_mb") + " MB"
