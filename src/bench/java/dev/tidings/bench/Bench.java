@@ -110,8 +110,8 @@ public final class Bench {
     static final int SSE_ORDERS = 10;
     /**
      * P5's warm-up before its measured broadcasts, bursts of {@link #SSE_ORDERS} until the JIT compilers settle: in runs
-     * of P5 alone the streams' first event took 1.6 to 1.8 s to reach 20,000 streams over HTTP/2, one after two bursts
-     * 0.2 to 0.5 s, with the compilers still at work.
+     * of P5 alone the streams' first event took 1.6 to 1.8 s to reach 20,000 streams over HTTP/2 (the compilers at
+     * work), one after two bursts 0.2 to 0.5 s.
      */
     static final Duration SSE_WARM_UP_LIMIT = Duration.ofSeconds(90);
     static final String SSE_LIMITS = "Every process here may hold at most 20,000 open files (RLIMIT_NOFILE hard limit, not raisable), "
@@ -1170,10 +1170,11 @@ public final class Bench {
     }
 
     /**
-     * The first event the new streams receive (its path, and for a new protocol much of it, still being compiled),
-     * then unmeasured bursts until the JIT compilers settle (at most {@link #SSE_WARM_UP_LIMIT}), as every other scenario runs after a warm-up, then one order
-     * alone (how long one event takes to reach every stream) and {@link #SSE_ORDERS} at once; of that burst also the
-     * CPU the service and the clients spent on it, and where the service spent its own (warm-up included).
+     * The first event the new streams receive (slower: for a new protocol much of its path is still being compiled),
+     * then unmeasured bursts until the JIT compilers settle (at most {@link #SSE_WARM_UP_LIMIT}), as every other
+     * scenario runs after a warm-up, then one order alone (how long one event takes to reach every stream) and
+     * {@link #SSE_ORDERS} at once; of that burst also the CPU the service and the clients spent on it, and where the
+     * service spent its own (warm-up included).
      */
     private void broadcast(SseFleet fleet, Map<String, Object> row) throws Exception {
         long pid = service.process().pid();
