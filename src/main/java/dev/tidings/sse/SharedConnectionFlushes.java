@@ -22,7 +22,8 @@ final class SharedConnectionFlushes {
     static void consolidate(HttpServerRequest request) {
         if (request.version() == HttpVersion.HTTP_2 && request.connection() instanceof ConnectionBase connection) {
             ChannelPipeline pipeline = connection.channelHandlerContext().pipeline();
-            // Last, so that it sees the flush of a write first and the HTTP/2 codec writes the frames held back together
+            // Last: Vert.x flushes the whole channel, which starts at the tail, so this holds the flush before it reaches
+            // the HTTP/2 codec, and the codec then writes all the frames held back at once
             if (pipeline.get(FlushConsolidationHandler.class) == null) {
                 pipeline.addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
             }
