@@ -1170,7 +1170,8 @@ public final class Bench {
     }
 
     /**
-     * The first event the new streams receive (slower: for a new protocol much of its path is still being compiled),
+     * The first event the new streams receive (slower: the service, and the clients, new processes for each size, are
+     * still compiling its path; how much each compiled and worked is recorded beside it),
      * then unmeasured bursts until the JIT compilers settle (at most {@link #SSE_WARM_UP_LIMIT}), as every other
      * scenario runs after a warm-up, then one order alone (how long one event takes to reach every stream) and
      * {@link #SSE_ORDERS} at once; of that burst also the CPU the service and the clients spent on it, and where the
@@ -1180,9 +1181,16 @@ public final class Bench {
         long pid = service.process().pid();
         int sent = 1;
         double compiledBeforeFirst = Profile.compileSeconds(pid);
+        double clientsCompiledBeforeFirst = fleet.compileSeconds();
+        Duration serviceCpuBeforeFirst = cpu(service.process().toHandle());
+        Duration clientCpuBeforeFirst = fleet.cpu();
         http.send(order(), HttpResponse.BodyHandlers.discarding());
         row.put("first_event_latency", fleet.latencies(sent, Duration.ofSeconds(60)).summary());
-        row.put("jit_compile_s_in_first_event", Measurements.round(Profile.compileSeconds(pid) - compiledBeforeFirst));
+        row.put("first_event", new TreeMap<>(Map.of(
+                "service_jit_compile_s", Measurements.round(Profile.compileSeconds(pid) - compiledBeforeFirst),
+                "clients_jit_compile_s", Measurements.round(fleet.compileSeconds() - clientsCompiledBeforeFirst),
+                "service_cpu_s", Measurements.round(cpu(service.process().toHandle()).minus(serviceCpuBeforeFirst).toMillis() / 1000.0),
+                "clients_cpu_s", Measurements.round(fleet.cpu().minus(clientCpuBeforeFirst).toMillis() / 1000.0))));
         // The recording starts before the warm-up: starting one costs the service seconds of CPU and of compilation
         Profile profile = Profile.start(pid, Path.of("target", "bench-p5-" + row.get("streams") + "-" + row.get("connections") + ".jfr"));
         // bursts until one leaves the JIT compilers working at most JIT_SETTLED of its time, or the limit is reached

@@ -65,6 +65,15 @@ final class SseFleet implements AutoCloseable {
         return children.stream().map(c -> Bench.cpu(c.process.toHandle())).reduce(Duration.ZERO, Duration::plus);
     }
 
+    /** The time the children's JIT compilers worked so far. */
+    double compileSeconds() throws Exception {
+        double seconds = 0;
+        for (Child child : children) {
+            seconds += Profile.compileSeconds(child.process.pid());
+        }
+        return seconds;
+    }
+
     /** Waits until every stream has {@code events} events or the time is up; the latencies since the last call. */
     Measurements latencies(int events, Duration atMost) throws IOException {
         for (Child child : children) {
