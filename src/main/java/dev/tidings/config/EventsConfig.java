@@ -3,17 +3,14 @@ package dev.tidings.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Positive;
 
 import java.time.Duration;
 import java.util.List;
 
 /**
- * The one configuration root of the service: every {@code events.*} key, with its default. Values are
- * checked at startup (a zero or negative size or count stops it, naming the key); durations must be
- * positive, which {@link ConfigChecks} verifies.
+ * The one configuration root of the service: every {@code events.*} key, with its default. {@link ConfigChecks}
+ * checks the values as the configuration is built (a zero or negative size, count or duration stops the service,
+ * naming the key).
  */
 @ConfigMapping(prefix = "events")
 public interface EventsConfig {
@@ -45,14 +42,12 @@ public interface EventsConfig {
     interface Auth {
         /** Accepted bearer keys. Required: without it the service refuses to start (dev mode sets one). */
         @WithName("api-keys")
-        @NotEmpty
         List<String> apiKeys();
     }
 
     interface Kafka {
         /** Topic = prefix + resource ({@code order.created} goes to {@code events.order}); only characters Kafka accepts. */
         @WithDefault("events.")
-        @Pattern(regexp = "[a-zA-Z0-9._-]{0,200}", message = "must be at most 200 of the characters a-z A-Z 0-9 . _ -")
         String topicPrefix();
     }
 
@@ -63,7 +58,6 @@ public interface EventsConfig {
 
         /** Rows the relay claims at once. */
         @WithDefault("500")
-        @Positive
         int batchSize();
 
         /**
@@ -88,7 +82,6 @@ public interface EventsConfig {
         List<Duration> retrySchedule();
 
         @WithDefault("5")
-        @Positive
         int disableAfterFailures();
 
         /** Bounds the whole attempt: resolving, connecting, sending and the response status. */
@@ -106,17 +99,14 @@ public interface EventsConfig {
 
         /** Attempts one instance makes at the same time, across all subscriptions. */
         @WithDefault("64")
-        @Positive
         int concurrency();
 
         /** Attempts in flight to one subscription, all replicas together: one slow receiver never takes every slot. */
         @WithDefault("8")
-        @Positive
         int concurrencyPerSubscription();
 
         /** Most bytes of a receiver's response body read; then the connection is reset. */
         @WithDefault("65536")
-        @Positive
         int responseBodyBytes();
 
         /** How long resolving a receiver's host name may take (look-ups run in parallel, off the event loop). */
@@ -139,7 +129,6 @@ public interface EventsConfig {
          * others are counted under {@code subscription="other"} (bounds the metrics' cardinality).
          */
         @WithDefault("100")
-        @Positive
         int subscriptionMetrics();
     }
 
@@ -150,7 +139,6 @@ public interface EventsConfig {
 
         /** Events a stream may have waiting for its client; a client that lets more pile up is disconnected. */
         @WithDefault("1024")
-        @Positive
         int clientBuffer();
 
         /** How often the live feed reads the log when no notification woke it. */
@@ -163,7 +151,6 @@ public interface EventsConfig {
          * Base64 AES-256 keys (32 bytes each) that seal webhook signing secrets at rest: the first seals, every
          * one opens. Required: without it, or with a malformed key, the service refuses to start (dev mode sets one).
          */
-        @NotEmpty
         List<String> keys();
     }
 
@@ -182,34 +169,28 @@ public interface EventsConfig {
 
         /** Rows removed per statement: each batch holds its locks only for a moment. */
         @WithDefault("1000")
-        @Positive
         int batchSize();
     }
 
     interface Limits {
         /** Largest {@code data} of one event, serialized (larger: 413). */
         @WithDefault("262144")
-        @Positive
         int eventBytes();
 
         /** Largest JSON Schema the registry accepts (larger: 413). */
         @WithDefault("65536")
-        @Positive
         int schemaBytes();
 
         /** Subscriptions one account may have (more: 409). */
         @WithDefault("100")
-        @Positive
         int subscriptionsPerAccount();
 
         /** Concurrent SSE streams of one key (more: 429). */
         @WithDefault("50")
-        @Positive
         int streamsPerKey();
 
         /** Concurrent SSE streams on one instance (more: 503 with Retry-After, so clients go to another replica). */
         @WithDefault("20000")
-        @Positive
         int streamsPerInstance();
 
         /**
@@ -217,12 +198,10 @@ public interface EventsConfig {
          * so that a burst (or clients that give up and come back) cannot queue work without bound.
          */
         @WithDefault("1000")
-        @Positive
         int databaseWaitQueue();
 
         /** A page of a list stops before its items add up to more than this (the first item always fits). */
         @WithDefault("1048576")
-        @Positive
         int pageBytes();
     }
 

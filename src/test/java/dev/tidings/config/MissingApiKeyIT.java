@@ -64,6 +64,19 @@ class MissingApiKeyIT {
         assertThat(refusedStartup(environment)).contains(key);
     }
 
+    /** Every wrong key is named, not only the first, and the service stops before it touches the database. */
+    @Test
+    void theServiceNamesEveryWrongKeyBeforeItConnectsToTheDatabase() throws Exception {
+        TestInfrastructure.startOnce();
+        Map<String, String> environment = new HashMap<>(TestInfrastructure.serviceEnvironment());
+        environment.put("EVENTS_SSE_CLIENT_BUFFER", "0");
+        environment.put("EVENTS_WEBHOOKS_TIMEOUT", "-5s");
+        environment.put("EVENTS_KAFKA_TOPIC_PREFIX", "events/");
+        String output = refusedStartup(environment);
+        assertThat(output).contains("events.sse.client-buffer", "events.webhooks.timeout", "events.kafka.topic-prefix")
+                .doesNotContain("org.flywaydb"); // Flyway logs the database it connects to before it migrates
+    }
+
     /** Starts the packaged service with this environment, expects it to exit by itself, and answers its output. */
     private static String refusedStartup(Map<String, String> environment) throws Exception {
         Files.deleteIfExists(LOG);
