@@ -305,8 +305,11 @@ public final class Bench {
         p6.put("jvm_start_to_ready_ms", (System.nanoTime() - t0) / 1_000_000);
         p6.put("rss_idle_mb", rssMb());
         service.stop();
+        p6.put("appcds", trainedRestart(env, Path.of(System.getProperty("java.home")), Path.of("target", "bench-app.jsa"),
+                "-XX:ArchiveClassesAtExit=", List.of("-XX:SharedArchiveFile={}", "-Xshare:on")));
         if (AOT_JAVA_HOME != null) {
-            p6.put("aot_cache", aotCacheStartup(env, Path.of(AOT_JAVA_HOME)));
+            p6.put("aot_cache", trainedRestart(env, Path.of(AOT_JAVA_HOME), Path.of("target", "bench-app.aot"),
+                    "-XX:AOTCacheOutput=", List.of("-XX:AOTCache={}", "-XX:AOTMode=on")));
         }
         // A restart (a rollout, a rescheduled pod): the schema is current and Flyway only checks it
         t0 = System.nanoTime();
@@ -321,16 +324,17 @@ public final class Bench {
     }
 
     /**
-     * The service packaged as an aot-jar (bench/run packages it: the libraries on the plain class path, where the
-     * cache can hold their classes) on a JDK 24+ with its AOT cache (JEP 483): a training run (start, a few orders
-     * and reads, stop; the JVM writes the cache as it exits), then a restart that must use the cache
-     * ({@code -XX:AOTMode=on} fails otherwise).
+     * The service packaged as an aot-jar (bench/run packages it: the libraries on the plain class path, where an
+     * archive can hold their classes) started from what a training run left: on a JDK 24+ its AOT cache (JEP 483),
+     * on this JDK (17) a dynamic AppCDS archive of the classes it loaded (JEP 350). A training run (start, a few orders
+     * and reads, stop; the JVM writes the file as it exits), then a restart that must use the file
+     * ({@code -XX:AOTMode=on} and {@code -Xshare:on} fail otherwise).
      */
-    private Map<String, Object> aotCacheStartup(Map<String, String> env, Path javaHome) throws Exception {
-        Path cache = Path.of("target", "bench-app.aot").toAbsolutePath();
-        Files.deleteIfExists(cache);
+    private Map<String, Object> trainedRestart(Map<String, String> env, Path javaHome, Path archive, String write, List<String> use)
+            throws Exception {
+        Files.deleteIfExists(archive);
         Path log = Path.of("target", "bench-service-aot.log");
-        service = ServiceProcess.start(ServiceProcess.command(javaHome, List.of("-XX:AOTCacheOutput=" + cache), AOT_JAR), env, 0,
+        service = ServiceProcess.start(ServiceProcess.command(javaHome, List.of(write + archive.toAbsolutePath()), AOT_JAR), env, 0,
                 "/q/health/ready", log);
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // as after the restart below
         for (int i = 0; i < 50; i++) {
@@ -339,16 +343,17 @@ public final class Bench {
             get("/events?limit=10");
         }
         service.stop();
-        Map<String, Object> aot = new LinkedHashMap<>();
-        aot.put("java", javaVersion(javaHome));
-        aot.put("cache_mb", Measurements.round(Files.size(cache) / 1e6));
+        Map<String, Object> trained = new LinkedHashMap<>();
+        trained.put("java", javaVersion(javaHome));
+        trained.put("archive_mb", Measurements.round(Files.size(archive) / 1e6));
+        List<String> options = new ArrayList<>(use);
+        options.replaceAll(option -> option.replace("{}", archive.toAbsolutePath().toString()));
         long t0 = System.nanoTime();
-        service = ServiceProcess.start(ServiceProcess.command(javaHome, List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"), AOT_JAR), env, 0,
-                "/q/health/ready", log);
-        aot.put("restart_to_ready_ms", (System.nanoTime() - t0) / 1_000_000);
-        aot.put("rss_idle_mb", rssMb());
+        service = ServiceProcess.start(ServiceProcess.command(javaHome, options, AOT_JAR), env, 0, "/q/health/ready", log);
+        trained.put("restart_to_ready_ms", (System.nanoTime() - t0) / 1_000_000);
+        trained.put("rss_idle_mb", rssMb());
         service.stop();
-        return aot;
+        return trained;
     }
 
     private static String javaVersion(Path javaHome) throws IOException {

@@ -83,9 +83,15 @@ final class Markdown {
                 + p6.get("rss_idle_mb") + " MB idle, " + report.get("rss_under_load_mb") + " MB after the run; restart "
                 + p6.get("restart_to_ready_ms") + " ms to ready, RSS " + p6.get("restart_rss_idle_mb") + " MB idle", "", "",
                 "≤ 2 s, ≤ 200 MB idle"));
+        Map<String, Object> appCds = (Map<String, Object>) p6.get("appcds");
+        if (appCds != null) {
+            md.append(row("P6 restart on Java " + appCds.get("java") + " with a trained AppCDS archive (" + appCds.get("archive_mb") + " MB)",
+                    appCds.get("restart_to_ready_ms") + " ms to ready, RSS " + appCds.get("rss_idle_mb") + " MB idle", "", "",
+                    "≤ 2 s, ≤ 200 MB idle"));
+        }
         Map<String, Object> aot = (Map<String, Object>) p6.get("aot_cache");
         if (aot != null) {
-            md.append(row("P6 restart on Java " + aot.get("java") + " with a trained AOT cache (" + aot.get("cache_mb") + " MB)",
+            md.append(row("P6 restart on Java " + aot.get("java") + " with a trained AOT cache (" + aot.get("archive_mb") + " MB)",
                     aot.get("restart_to_ready_ms") + " ms to ready, RSS " + aot.get("rss_idle_mb") + " MB idle", "", "",
                     "≤ 2 s, ≤ 200 MB idle"));
         }
