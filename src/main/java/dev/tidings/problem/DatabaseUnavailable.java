@@ -3,6 +3,7 @@ package dev.tidings.problem;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
+import java.io.IOException;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.Set;
@@ -27,8 +28,11 @@ public final class DatabaseUnavailable {
 
     public static boolean isCause(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ClosedConnectionException || t instanceof SocketException) {
-                return true; // closed, refused or reset connections (ConnectException is a SocketException)
+            if (t instanceof ClosedConnectionException || t instanceof SocketException || t.getClass() == IOException.class) {
+                // closed, refused or reset connections: ConnectException is a SocketException, and a reset met while
+                // writing to a NIO channel ("Connection reset by peer", "Broken pipe") is a bare IOException (its
+                // subclasses, such as a JSON parser's, are not the network's)
+                return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null
                     && UNAVAILABLE_STATES.stream().anyMatch(pg.getSqlState()::startsWith)) {
