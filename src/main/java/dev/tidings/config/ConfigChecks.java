@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * <p>
  * Written out rather than as bean-validation constraints on {@link EventsConfig}: one constraint on a config
  * mapping makes Quarkus build a validator over every extension's configuration (about 80 interfaces) at each
- * start, about a second of a start on two cores. Registered through
+ * start: about half a second and 1.4 s of CPU of a start on two cores, and 20 MB. Registered through
  * {@code META-INF/services/io.smallrye.config.SmallRyeConfigBuilderCustomizer}.
  */
 public class ConfigChecks implements SmallRyeConfigBuilderCustomizer, ConfigValidator {
@@ -42,7 +42,7 @@ public class ConfigChecks implements SmallRyeConfigBuilderCustomizer, ConfigVali
         }
     }
 
-    static List<Problem> problems(EventsConfig config) {
+    private static List<Problem> problems(EventsConfig config) {
         Checks checks = new Checks();
         if (config.auth().apiKeys().stream().allMatch(String::isBlank)) {
             checks.fail("events.auth.api-keys must hold at least one key");

@@ -5,6 +5,7 @@ import io.vertx.sqlclient.ClosedConnectionException;
 
 import java.io.IOException;
 import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Set;
 
@@ -28,10 +29,12 @@ public final class DatabaseUnavailable {
 
     public static boolean isCause(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ClosedConnectionException || t instanceof SocketException || t.getClass() == IOException.class) {
-                // closed, refused or reset connections: ConnectException is a SocketException, and a reset met while
-                // writing to a NIO channel ("Connection reset by peer", "Broken pipe") is a bare IOException (its
-                // subclasses, such as a JSON parser's, are not the network's)
+            if (t instanceof ClosedConnectionException || t instanceof SocketException || t instanceof ClosedChannelException
+                    || t.getClass() == IOException.class) {
+                // closed, refused or reset connections: ConnectException is a SocketException, Netty fails a write to a
+                // closed channel with a ClosedChannelException, and a reset met while writing to a NIO channel
+                // ("Connection reset by peer", "Broken pipe") is a bare IOException (its other subclasses, such as a
+                // JSON parser's, are not the network's)
                 return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null

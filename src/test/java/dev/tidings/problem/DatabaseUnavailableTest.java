@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +21,7 @@ class DatabaseUnavailableTest {
         assertThat(DatabaseUnavailable.isCause(new ConnectException("Connection refused"))).isTrue();
         // what NIO raises when PostgreSQL resets a connection the pool is still writing to, as it shuts down
         assertThat(DatabaseUnavailable.isCause(new CompletionException(new IOException("Connection reset by peer")))).isTrue();
+        assertThat(DatabaseUnavailable.isCause(new ClosedChannelException())).isTrue();
         assertThat(DatabaseUnavailable.isCause(new PgException("terminating connection due to administrator command", "FATAL", "57P01", null))).isTrue();
         assertThat(DatabaseUnavailable.isCause(new PgException("too many connections", "FATAL", "53300", null))).isTrue();
     }
