@@ -104,35 +104,82 @@ public class KafkaPublisher {
      * at most {@code events.outbox.publish-timeout}. Answers the records Kafka refused for good, including
      * those whose topic name it could never accept (not sent at all); every other record was acknowledged.
      * Fails on the first failure that may pass (the whole batch is then tried again) or on the timeout.
-     * Nothing is sent until the Uni is subscribed to; topics not sent to before are looked up (or created) first,
+     * Nothing is sent until the answers are subscribed to; topics not sent to before are looked up (or created) first,
      * and so are a failed batch's topics when it is tried again (one may have been deleted, or its limit changed).
      */
-    Uni<List<Refused>> publish(List<PendingEvent> events) {
-        return Uni.createFrom().deferred(() -> topics.learn(topicsOf(events)).chain(() -> {
-                    Answers answers = new Answers(events);
-                    List<Outgoing> outgoing = new ArrayList<>(events.size());
-                    for (int index = 0; index < events.size(); index++) {
-                        PendingEvent event = events.get(index);
-                        String topic = topicOf(event.eventType());
-                        Optional<String> invalidTopic = KafkaRefusal.ofTopic(topic);
-                        if (invalidTopic.isPresent()) {
-                            answers.refused(index, invalidTopic.get());
-                        } else {
-                            Span span = publishSpan(event, topic);
-                            outgoing.add(new Outgoing(index, record(event, topic, span), span));
-                        }
-                    }
-                    Uni<List<Refused>> answered = sendingThread.run(producer -> outgoing.forEach(record -> send(producer, record, answers)))
-                            .chain(() -> Uni.createFrom().completionStage(answers.all));
-                    return CallerContext.returnTo(answered); // not on Kafka's I/O thread
-                }))
+    Publication publish(List<PendingEvent> events) {
+        return publish(events, Uni.createFrom().voidItem());
+    }
+
+    /**
+     * As {@link #publish(List)}, for the batch claimed after {@code previous} in the same round: its records go to the
+     * producer only once all of the previous batch's have, and not at all when one of those could not be. A later
+     * batch whose topics are known sooner would otherwise overtake an earlier one still waiting for a look-up, and a
+     * subject's later event reach its partition before its earlier one.
+     */
+    Publication publish(List<PendingEvent> events, Publication previous) {
+        return publish(events, previous.handedOff());
+    }
+
+    private Publication publish(List<PendingEvent> events, Uni<Void> afterPrevious) {
+        Answers answers = new Answers(events);
+        Uni<Void> handedOff = Uni.createFrom().deferred(() -> topics.learn(topicsOf(events)))
+                .chain(() -> afterPrevious)
+                .chain(() -> handOff(events, answers))
+                .memoize().indefinitely();
+        Uni<List<Refused>> answered = CallerContext.returnTo( // not on Kafka's I/O thread
+                        handedOff.chain(() -> Uni.createFrom().completionStage(answers.all)))
                 .ifNoItem().after(publishTimeout).failWith(() -> new PublishTimeout(events.size(), publishTimeout))
                 .onFailure().invoke(() -> topics.forget(topicsOf(events)));
+        return new Publication(handedOff, answered);
+    }
+
+    /**
+     * A batch on its way: {@code handedOff} ends once every record is with the producer (it fails when one could not
+     * be, and no record after it was sent); {@code answers} as {@link #publish(List)} tells.
+     */
+    record Publication(Uni<Void> handedOff, Uni<List<Refused>> answers) {
     }
 
     /** The batch's topics whose names Kafka accepts, each once. */
     private List<String> topicsOf(List<PendingEvent> events) {
         return events.stream().map(event -> topicOf(event.eventType())).distinct().filter(topic -> KafkaRefusal.ofTopic(topic).isEmpty()).toList();
+    }
+
+    private Uni<Void> handOff(List<PendingEvent> events, Answers answers) {
+        List<Outgoing> outgoing = new ArrayList<>(events.size());
+        for (int index = 0; index < events.size(); index++) {
+            PendingEvent event = events.get(index);
+            String topic = topicOf(event.eventType());
+            Optional<String> invalidTopic = KafkaRefusal.ofTopic(topic);
+            if (invalidTopic.isPresent()) {
+                answers.refused(index, invalidTopic.get());
+            } else {
+                Span span = publishSpan(event, topic);
+                outgoing.add(new Outgoing(index, record(event, topic, span), span));
+            }
+        }
+        return sendingThread.run(producer -> sendInOrder(producer, outgoing, answers));
+    }
+
+    /**
+     * Hands the records to the producer in order, and stops at the first failure that may pass (the producer is closed,
+     * gave up waiting for metadata or buffer room, or already failed a record of the batch): sent after it, a record could
+     * reach its partition before the failed one does when the batch is tried again.
+     */
+    private void sendInOrder(Producer<String, String> producer, List<Outgoing> outgoing, Answers answers) {
+        int next = 0;
+        while (next < outgoing.size() && answers.failure() == null) {
+            send(producer, outgoing.get(next++), answers);
+        }
+        Throwable failure = answers.failure();
+        if (failure != null) {
+            outgoing.subList(next, outgoing.size()).forEach(unsent -> {
+                unsent.span().setStatus(StatusCode.ERROR, "not sent: a record before it failed");
+                unsent.span().end();
+            });
+            throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
+        }
     }
 
     private void send(Producer<String, String> producer, Outgoing outgoing, Answers answers) {
@@ -145,7 +192,7 @@ public class KafkaPublisher {
                 outgoing.span().end();
                 answers.answered(outgoing.index(), failure);
             });
-        } catch (RuntimeException failure) { // not sent: the producer is closed, or gave up waiting for metadata or room
+        } catch (RuntimeException failure) { // not sent: the producer is closed, or the record cannot be serialised
             outgoing.span().setStatus(StatusCode.ERROR, failure.toString());
             outgoing.span().end();
             answers.answered(outgoing.index(), failure);
@@ -239,6 +286,7 @@ public class KafkaPublisher {
         private final Refused[] refused;
         private final AtomicIntegerArray answered;
         private final AtomicInteger pending;
+        private volatile Throwable failure;
         final CompletableFuture<List<Refused>> all = new CompletableFuture<>();
 
         Answers(List<PendingEvent> events) {
@@ -260,8 +308,14 @@ public class KafkaPublisher {
             if (refusal.isPresent()) {
                 refused(index, refusal.get());
             } else {
+                this.failure = failure;
                 all.completeExceptionally(failure);
             }
+        }
+
+        /** A failure that may pass, once there is one. */
+        Throwable failure() {
+            return failure;
         }
 
         void refused(int index, String reason) {

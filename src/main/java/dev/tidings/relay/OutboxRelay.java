@@ -4,6 +4,7 @@ import dev.tidings.background.BackgroundLoop;
 import dev.tidings.background.PgNotifications;
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.Timestamps;
+import dev.tidings.relay.KafkaPublisher.Publication;
 import dev.tidings.relay.KafkaPublisher.Refused;
 import dev.tidings.tracing.TraceContext;
 import io.quarkus.runtime.ShutdownEvent;
@@ -34,7 +35,8 @@ import java.util.stream.Collectors;
  * <p>Each round is one transaction: lock the relay cursor row (other replicas skip while it is held),
  * claim the oldest unpublished rows a batch at a time, sending each batch as soon as it is claimed and
  * claiming the next while Kafka's answers to the earlier ones are pending (up to {@link #PIPELINE_DEPTH}
- * batches: at once after a full claim, after a short one when more events commit in this process), then
+ * batches: at once after a full claim, after a short one when more events commit in this process; each batch's
+ * records reach the producer after the previous batch's, and not at all when those could not), then
  * give the acknowledged rows consecutive sequences in id order and commit. Because the cursor lock is held until commit, no batch can commit a
  * smaller sequence after a larger one became visible. If the process dies before the commit, the
  * lock and claims vanish with its connection and the rows are published again (consumers deduplicate
@@ -185,7 +187,7 @@ public class OutboxRelay {
     }
 
     /** A claimed batch whose records are on their way to Kafka. */
-    private record InFlight(List<PendingEvent> events, Uni<List<Refused>> answers) {
+    private record InFlight(List<PendingEvent> events, Publication publication, Uni<List<Refused>> answers) {
     }
 
     /**
@@ -200,7 +202,7 @@ public class OutboxRelay {
             if (events.isEmpty()) {
                 return Uni.createFrom().item(window);
             }
-            InFlight batch = send(events);
+            InFlight batch = send(events, window);
             window.add(batch);
             long last = events.get(events.size() - 1).id();
             if (window.size() == PIPELINE_DEPTH) {
@@ -215,10 +217,13 @@ public class OutboxRelay {
         }).eventually(() -> commitDuringRound.compareAndSet(commit, null));
     }
 
-    private InFlight send(List<PendingEvent> events) {
-        Uni<List<Refused>> answers = publisher.publish(events).memoize().indefinitely();
-        answers.subscribe().with(ignored -> { }, ignored -> { }); // sends now; the answers are read when the batch is settled
-        return new InFlight(events, answers);
+    /** Sends now, behind the window's batches (the answers are read when the batch is settled). */
+    private InFlight send(List<PendingEvent> events, List<InFlight> window) {
+        Publication publication = window.isEmpty() ? publisher.publish(events)
+                : publisher.publish(events, window.get(window.size() - 1).publication());
+        Uni<List<Refused>> answers = publication.answers().memoize().indefinitely();
+        answers.subscribe().with(ignored -> { }, ignored -> { });
+        return new InFlight(events, publication, answers);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.tidings.relay;
 
+import dev.tidings.relay.KafkaPublisher.Publication;
 import dev.tidings.relay.KafkaPublisher.PublishTimeout;
 import dev.tidings.relay.KafkaPublisher.Refused;
 import dev.tidings.tracing.TraceContext;
@@ -10,8 +11,11 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.smallrye.mutiny.Uni;
+import org.apache.kafka.clients.producer.BufferExhaustedException;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -30,11 +34,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * How the publisher reads Kafka's answers for one batch and traces its records, with Kafka's own test producer
@@ -55,7 +61,7 @@ class KafkaPublisherTest {
     @Test
     void aBatchGivesUpWithinThePublishTimeoutWhenKafkaNeverAnswers() {
         Instant start = Instant.now();
-        assertThatThrownBy(() -> publisher.publish(List.of(event("order.created"), event("order.paid")))
+        assertThatThrownBy(() -> publisher.publish(List.of(event("order.created"), event("order.paid"))).answers()
                 .await().atMost(Duration.ofSeconds(5)))
                 .isInstanceOf(PublishTimeout.class);
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(3));
@@ -76,7 +82,7 @@ class KafkaPublisherTest {
 
     @Test
     void aBatchWaitsForEveryAnswer() {
-        CompletableFuture<List<Refused>> result = publisher.publish(List.of(event("order.created"), event("order.paid")))
+        CompletableFuture<List<Refused>> result = publisher.publish(List.of(event("order.created"), event("order.paid"))).answers()
                 .subscribeAsCompletionStage();
         producer.completeNext();
         assertThat(result).isNotDone();
@@ -93,7 +99,7 @@ class KafkaPublisherTest {
     @Test
     void aSendTheProducerCannotTakeFailsTheWholeBatch() {
         producer.close();
-        assertThatThrownBy(() -> publisher.publish(List.of(event("order.created"))).await().atMost(Duration.ofSeconds(5)))
+        assertThatThrownBy(() -> publisher.publish(List.of(event("order.created"))).answers().await().atMost(Duration.ofSeconds(5)))
                 .isInstanceOf(IllegalStateException.class);
     }
 
@@ -166,14 +172,14 @@ class KafkaPublisherTest {
         List<PendingEvent> events = List.of(event("order.created"), event("order.paid"), event("order.shipped"));
 
         FlushRecordingProducer toNewTopic = new FlushRecordingProducer();
-        CompletableFuture<List<Refused>> toNew = publisherWith(toNewTopic, topicsAllMissing()).publish(events).subscribeAsCompletionStage();
+        CompletableFuture<List<Refused>> toNew = publisherWith(toNewTopic, topicsAllMissing()).publish(events).answers().subscribeAsCompletionStage();
         assertThat(toNewTopic.history()).hasSize(3);
         assertThat(toNewTopic.sentBeforeEachFlush).as("each record waited for before the next is sent").containsExactly(1, 2);
         toNewTopic.completeNext();
         assertThat(toNew).succeedsWithin(Duration.ofSeconds(5)).asList().isEmpty();
 
         FlushRecordingProducer toKnownTopic = new FlushRecordingProducer();
-        CompletableFuture<List<Refused>> result = publisherWith(toKnownTopic, ReadyTopics.all()).publish(events).subscribeAsCompletionStage();
+        CompletableFuture<List<Refused>> result = publisherWith(toKnownTopic, ReadyTopics.all()).publish(events).answers().subscribeAsCompletionStage();
         assertThat(toKnownTopic.history()).hasSize(3);
         assertThat(toKnownTopic.sentBeforeEachFlush).isEmpty();
         toKnownTopic.flush();
@@ -220,6 +226,87 @@ class KafkaPublisherTest {
     }
 
     @Test
+    void aBatchReachesTheProducerAfterTheOneBeforeItEvenWhenItsTopicsAreKnownSooner() {
+        CompletableFuture<Integer> invoiceTopic = new CompletableFuture<>();
+        KafkaPublisher publisher = publisherWith(producer, topicsAnswering(topic -> topic.equals("events.invoice")
+                ? Uni.createFrom().completionStage(invoiceTopic) : Uni.createFrom().item(1_048_588)));
+        PendingEvent created = event("order.created");
+        PendingEvent paid = later(created, "order.payment_received");
+
+        Publication first = publisher.publish(List.of(created, event("invoice.created")));
+        first.answers().subscribe().with(ignored -> { }, ignored -> { });
+        publisher.publish(List.of(paid), first).answers().subscribe().with(ignored -> { }, ignored -> { });
+        assertThat(producer.history()).as("the later batch waits while the earlier one's topic is looked up").isEmpty();
+
+        invoiceTopic.complete(1_048_588);
+        await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 3);
+        assertThat(producer.history()).extracting(record -> header(record, "ce_type"))
+                .containsExactly("order.created", "invoice.created", "order.payment_received");
+    }
+
+    @Test
+    void aRecordTheProducerCannotTakeStopsItsBatchAndTheBatchesAfterIt() {
+        PendingEvent created = event("order.created");
+        PendingEvent noRoom = event("order.created");
+        PendingEvent paid = later(created, "order.payment_received");
+        NoRoomProducer producer = new NoRoomProducer(noRoom.envelope());
+        KafkaPublisher publisher = publisherWith(producer, ReadyTopics.all());
+
+        Publication first = publisher.publish(List.of(created, noRoom, event("order.created")));
+        CompletableFuture<List<Refused>> firstAnswers = first.answers().subscribeAsCompletionStage();
+        CompletableFuture<List<Refused>> secondAnswers = publisher.publish(List.of(paid), first).answers().subscribeAsCompletionStage();
+
+        assertThat(firstAnswers).failsWithin(Duration.ofSeconds(5)).withThrowableThat().withCauseInstanceOf(BufferExhaustedException.class);
+        assertThat(secondAnswers).failsWithin(Duration.ofSeconds(5)).withThrowableThat().withCauseInstanceOf(BufferExhaustedException.class);
+        assertThat(producer.history()).as("nothing after the record the producer had no room for")
+                .extracting(ProducerRecord::value).containsExactly(created.envelope());
+        assertThat(spans.getFinishedSpanItems()).as("every publish span ends, as an error where not acknowledged").hasSize(2)
+                .allSatisfy(span -> assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR));
+
+        CompletableFuture<List<Refused>> again = publisher.publish(List.of(paid)).answers().subscribeAsCompletionStage();
+        producer.completeNext();
+        producer.completeNext();
+        assertThat(again).as("the next round's first batch is sent").succeedsWithin(Duration.ofSeconds(5));
+    }
+
+    /** Fails one record at once, through its callback, as Kafka's producer does when it waited for buffer room in vain. */
+    private static final class NoRoomProducer extends MockProducer<String, String> {
+        private final String noRoomFor;
+
+        NoRoomProducer(String noRoomFor) {
+            super(false, null, new StringSerializer(), new StringSerializer());
+            this.noRoomFor = noRoomFor;
+        }
+
+        @Override
+        public synchronized Future<RecordMetadata> send(ProducerRecord<String, String> record, Callback callback) {
+            if (!record.value().equals(noRoomFor)) {
+                return super.send(record, callback);
+            }
+            BufferExhaustedException failure = new BufferExhaustedException("Failed to allocate 1200 bytes within 60000 ms");
+            callback.onCompletion(null, failure);
+            return CompletableFuture.failedFuture(failure);
+        }
+    }
+
+    /** Topics whose {@code max.message.bytes} look-up answers as told. */
+    private static RelayTopics topicsAnswering(Function<String, Uni<Integer>> lookUp) {
+        return new RelayTopics(new RelayTopics.Kafka() {
+            @Override
+            public Map<String, Uni<Integer>> maxMessageBytes(Collection<String> topics) {
+                Map<String, Uni<Integer>> answers = new HashMap<>();
+                topics.forEach(topic -> answers.put(topic, lookUp.apply(topic)));
+                return answers;
+            }
+
+            @Override
+            public Uni<Void> create(String topic) {
+                return Uni.createFrom().voidItem();
+            }
+        }, 262_144);
+    }
+
+    @Test
     void nothingIsSentUntilTheBatchIsSubscribedTo() {
         publisher.publish(List.of(event("order.created")));
         assertThat(producer.history()).isEmpty();
@@ -228,7 +315,7 @@ class KafkaPublisherTest {
     /** Publishes, then answers each record sent, in order: acknowledged where {@code answer} gives null, else failed with it. */
     private List<Refused> publishAnswering(List<PendingEvent> events, Function<ProducerRecord<String, String>, RuntimeException> answer)
             throws Exception {
-        CompletableFuture<List<Refused>> result = publisher.publish(events).subscribeAsCompletionStage();
+        CompletableFuture<List<Refused>> result = publisher.publish(events).answers().subscribeAsCompletionStage();
         for (ProducerRecord<String, String> record : producer.history()) {
             RuntimeException failure = answer.apply(record);
             if (failure == null) {
@@ -252,6 +339,12 @@ class KafkaPublisherTest {
     private static PendingEvent withTrace(PendingEvent event, TraceContext trace) {
         return new PendingEvent(event.id(), event.eventId(), event.eventType(), event.subject(), event.occurredAt(), event.timestamp(),
                 event.source(), event.envelope(), event.account(), trace);
+    }
+
+    /** An event of the same subject, written after {@code earlier}. */
+    private static PendingEvent later(PendingEvent earlier, String type) {
+        return new PendingEvent(earlier.id() + 1, UUID.randomUUID().toString(), type, earlier.subject(), Instant.now(),
+                earlier.timestamp(), earlier.source(), "{\"eventId\":\"" + UUID.randomUUID() + "\"}", null, null);
     }
 
     private static PendingEvent event(String type) {

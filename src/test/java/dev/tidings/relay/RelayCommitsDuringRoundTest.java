@@ -1,6 +1,6 @@
 package dev.tidings.relay;
 
-import dev.tidings.relay.KafkaPublisher.Refused;
+import dev.tidings.relay.KafkaPublisher.Publication;
 import dev.tidings.support.Database;
 import dev.tidings.support.KafkaRecords;
 import dev.tidings.support.Orders;
@@ -40,8 +40,18 @@ class RelayCommitsDuringRoundTest {
         }
 
         @Override
-        Uni<List<Refused>> publish(List<PendingEvent> events) {
-            return CallerContext.returnTo(real.publish(events).call(() -> Uni.createFrom().completionStage(release)));
+        Publication publish(List<PendingEvent> events) {
+            return held(real.publish(events));
+        }
+
+        @Override
+        Publication publish(List<PendingEvent> events, Publication previous) {
+            return held(real.publish(events, previous));
+        }
+
+        private Publication held(Publication publication) {
+            return new Publication(publication.handedOff(),
+                    CallerContext.returnTo(publication.answers().call(() -> Uni.createFrom().completionStage(release))));
         }
     }
 
