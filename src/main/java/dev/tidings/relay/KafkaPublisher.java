@@ -113,7 +113,7 @@ public class KafkaPublisher {
 
     /**
      * As {@link #publish(List)}, for the batch claimed after {@code previous} in the same round: its records go to the
-     * producer only once all of the previous batch's have, and not at all when one of those could not be. A later
+     * producer only once all of the previous batch's have, and not at all when one of those failed. A later
      * batch whose topics are known sooner would otherwise overtake an earlier one still waiting for a look-up, and a
      * subject's later event reach its partition before its earlier one.
      */
@@ -131,12 +131,14 @@ public class KafkaPublisher {
                         handedOff.chain(() -> Uni.createFrom().completionStage(answers.all)))
                 .ifNoItem().after(publishTimeout).failWith(() -> new PublishTimeout(events.size(), publishTimeout))
                 .onFailure().invoke(() -> topics.forget(topicsOf(events)));
-        return new Publication(handedOff, answered);
+        Uni<Void> clearToFollow = handedOff.chain(() -> answers.failure() == null ? Uni.createFrom().voidItem()
+                : Uni.createFrom().failure(answers.failure()));
+        return new Publication(clearToFollow, answered);
     }
 
     /**
-     * A batch on its way: {@code handedOff} ends once every record is with the producer (it fails when one could not
-     * be, and no record after it was sent); {@code answers} as {@link #publish(List)} tells.
+     * A batch on its way: {@code handedOff} ends once every record is with the producer, and fails when one could not
+     * be (no record after it was sent) or Kafka has failed one since; {@code answers} as {@link #publish(List)} tells.
      */
     record Publication(Uni<Void> handedOff, Uni<List<Refused>> answers) {
     }

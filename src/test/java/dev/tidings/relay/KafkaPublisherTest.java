@@ -269,6 +269,18 @@ class KafkaPublisherTest {
         assertThat(again).as("the next round's first batch is sent").succeedsWithin(Duration.ofSeconds(5));
     }
 
+    @Test
+    void aBatchIsNotSentAfterARecordOfTheOneBeforeItFailed() {
+        Publication first = publisher.publish(List.of(event("order.created")));
+        CompletableFuture<List<Refused>> firstAnswers = first.answers().subscribeAsCompletionStage();
+        producer.errorNext(new NotLeaderOrFollowerException("moving"));
+
+        CompletableFuture<List<Refused>> secondAnswers = publisher.publish(List.of(event("order.paid")), first).answers().subscribeAsCompletionStage();
+        assertThat(firstAnswers).failsWithin(Duration.ofSeconds(5));
+        assertThat(secondAnswers).failsWithin(Duration.ofSeconds(5)).withThrowableThat().withCauseInstanceOf(NotLeaderOrFollowerException.class);
+        assertThat(producer.history()).hasSize(1);
+    }
+
     /** Fails one record at once, through its callback, as Kafka's producer does when it waited for buffer room in vain. */
     private static final class NoRoomProducer extends MockProducer<String, String> {
         private final String noRoomFor;
