@@ -124,8 +124,9 @@ public class KafkaPublisher {
     private Publication publish(List<PendingEvent> events, Uni<Void> afterPrevious) {
         Answers answers = new Answers(events);
         Uni<Void> handedOff = Uni.createFrom().deferred(() -> topics.learn(topicsOf(events)))
-                .chain(() -> afterPrevious)
-                .chain(() -> handOff(events, answers))
+                .map(learned -> outgoing(events, answers)) // here, not on the sending thread, which may be sending the previous batch
+                .chain(outgoing -> afterPrevious.onFailure().invoke(() -> notSent(outgoing))
+                        .chain(() -> sendingThread.run(producer -> sendInOrder(producer, outgoing, answers))))
                 .memoize().indefinitely();
         Uni<List<Refused>> answered = CallerContext.returnTo( // not on Kafka's I/O thread
                         handedOff.chain(() -> Uni.createFrom().completionStage(answers.all)))
@@ -148,7 +149,8 @@ public class KafkaPublisher {
         return events.stream().map(event -> topicOf(event.eventType())).distinct().filter(topic -> KafkaRefusal.ofTopic(topic).isEmpty()).toList();
     }
 
-    private Uni<Void> handOff(List<PendingEvent> events, Answers answers) {
+    /** The batch's records, each with its publish span; a record whose topic name Kafka cannot accept is refused here. */
+    private List<Outgoing> outgoing(List<PendingEvent> events, Answers answers) {
         List<Outgoing> outgoing = new ArrayList<>(events.size());
         for (int index = 0; index < events.size(); index++) {
             PendingEvent event = events.get(index);
@@ -161,7 +163,7 @@ public class KafkaPublisher {
                 outgoing.add(new Outgoing(index, record(event, topic, span), span));
             }
         }
-        return sendingThread.run(producer -> sendInOrder(producer, outgoing, answers));
+        return outgoing;
     }
 
     /**
@@ -176,12 +178,16 @@ public class KafkaPublisher {
         }
         Throwable failure = answers.failure();
         if (failure != null) {
-            outgoing.subList(next, outgoing.size()).forEach(unsent -> {
-                unsent.span().setStatus(StatusCode.ERROR, "not sent: a record before it failed");
-                unsent.span().end();
-            });
+            notSent(outgoing.subList(next, outgoing.size()));
             throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
         }
+    }
+
+    private static void notSent(List<Outgoing> unsent) {
+        unsent.forEach(record -> {
+            record.span().setStatus(StatusCode.ERROR, "not sent: a record before it failed");
+            record.span().end();
+        });
     }
 
     private void send(Producer<String, String> producer, Outgoing outgoing, Answers answers) {
