@@ -68,6 +68,7 @@ public class KafkaPublisher {
      * open batches hold); only the producer's sending thread reads or writes it.
      */
     private final Map<String, Integer> unflushed = new HashMap<>();
+    private final UnansweredRecords unanswered = new UnansweredRecords();
     private final String topicPrefix;
     private final Duration publishTimeout;
     private final Tracer tracer;
@@ -106,9 +107,10 @@ public class KafkaPublisher {
      * Fails on the first failure that may pass (the whole batch is then tried again) or on the timeout.
      * Nothing is sent until the answers are subscribed to; topics not sent to before are looked up (or created) first,
      * and so are a failed batch's topics when it is tried again (one may have been deleted, or its limit changed).
+     * This is a round's first batch: it is sent once the producer has answered every record sent before it.
      */
     Publication publish(List<PendingEvent> events) {
-        return publish(events, Uni.createFrom().voidItem());
+        return publish(events, Uni.createFrom().completionStage(unanswered::none));
     }
 
     /**
@@ -131,7 +133,10 @@ public class KafkaPublisher {
         Uni<List<Refused>> answered = CallerContext.returnTo( // not on Kafka's I/O thread
                         handedOff.chain(() -> Uni.createFrom().completionStage(answers.all)))
                 .ifNoItem().after(publishTimeout).failWith(() -> new PublishTimeout(events.size(), publishTimeout))
-                .onFailure().invoke(() -> topics.forget(topicsOf(events)));
+                .onFailure().invoke(failure -> {
+                    answers.failed(failure); // given up: what has not been sent yet never will be (the round is tried again)
+                    topics.forget(topicsOf(events));
+                });
         Uni<Void> clearToFollow = handedOff.chain(() -> answers.failure() == null ? Uni.createFrom().voidItem()
                 : Uni.createFrom().failure(answers.failure()));
         return new Publication(clearToFollow, answered);
@@ -169,7 +174,8 @@ public class KafkaPublisher {
     /**
      * Hands the records to the producer in order, and stops at the first failure that may pass (the producer is closed,
      * gave up waiting for metadata or buffer room, or already failed a record of the batch): sent after it, a record could
-     * reach its partition before the failed one does when the batch is tried again.
+     * reach its partition before the failed one does when the batch is tried again. A batch given up on (no answers in
+     * time) while it waited for the batch before it, or for the producer to answer a round given up earlier, sends nothing.
      */
     private void sendInOrder(Producer<String, String> producer, List<Outgoing> outgoing, Answers answers) {
         int next = 0;
@@ -191,9 +197,11 @@ public class KafkaPublisher {
     }
 
     private void send(Producer<String, String> producer, Outgoing outgoing, Answers answers) {
+        Runnable answered = unanswered.sent();
         try {
             endRunIfFull(producer, outgoing.record());
             producer.send(outgoing.record(), (metadata, failure) -> {
+                answered.run(); // first: the round this answer completes may end, and the next one start, at once
                 if (failure != null) {
                     outgoing.span().setStatus(StatusCode.ERROR, failure.toString());
                 }
@@ -201,6 +209,7 @@ public class KafkaPublisher {
                 answers.answered(outgoing.index(), failure);
             });
         } catch (RuntimeException failure) { // not sent: the producer is closed, or the record cannot be serialised
+            answered.run();
             outgoing.span().setStatus(StatusCode.ERROR, failure.toString());
             outgoing.span().end();
             answers.answered(outgoing.index(), failure);
@@ -316,9 +325,16 @@ public class KafkaPublisher {
             if (refusal.isPresent()) {
                 refused(index, refusal.get());
             } else {
-                this.failure = failure;
-                all.completeExceptionally(failure);
+                failed(failure);
             }
+        }
+
+        /** The batch failed (a record failed, or it was given up): the first failure stays. */
+        void failed(Throwable failure) {
+            if (this.failure == null) {
+                this.failure = failure;
+            }
+            all.completeExceptionally(failure);
         }
 
         /** A failure that may pass, once there is one. */

@@ -111,6 +111,12 @@ class KafkaOutageIT {
                                 .map(r -> new String(r.headers().lastHeader("ce_type").value())).distinct().toList();
                         assertThat(types).as("in order per subject").containsExactly("order.created", "order.payment_received");
                     }
+                    Map<String, Set<String>> copies = topic.all().stream().collect(Collectors.groupingBy(
+                            r -> new String(r.headers().lastHeader("ce_id").value()),
+                            Collectors.mapping(r -> r.partition() + "@" + r.offset(), Collectors.toSet())));
+                    System.out.printf("Kafka outage: %d records for %d events, at most %d of one event%n",
+                            copies.values().stream().mapToInt(Set::size).sum(), copies.size(),
+                            copies.values().stream().mapToInt(Set::size).max().orElse(0));
                 }
             }
         } finally {

@@ -281,6 +281,22 @@ class KafkaPublisherTest {
         assertThat(producer.history()).hasSize(1);
     }
 
+    @Test
+    void aRoundsFirstBatchWaitsUntilKafkaAnsweredTheRecordsOfARoundGivenUpAndOneGivenUpWhileWaitingSendsNothing() {
+        assertThat(publisher.publish(List.of(event("order.created"))).answers().subscribeAsCompletionStage())
+                .failsWithin(Duration.ofSeconds(5)).withThrowableThat().withCauseInstanceOf(PublishTimeout.class);
+        assertThat(publisher.publish(List.of(event("order.created"))).answers().subscribeAsCompletionStage())
+                .as("waits while the producer still tries the first copy").failsWithin(Duration.ofSeconds(5))
+                .withThrowableThat().withCauseInstanceOf(PublishTimeout.class);
+        CompletableFuture<List<Refused>> third = publisher.publish(List.of(event("order.created"))).answers().subscribeAsCompletionStage();
+        assertThat(producer.history()).hasSize(1);
+
+        producer.completeNext(); // what waited for this answer is handed to the producer at once, here
+        assertThat(producer.history()).as("the round that waited is sent, the one given up is not").hasSize(2);
+        producer.completeNext();
+        assertThat(third).succeedsWithin(Duration.ofSeconds(5));
+    }
+
     /** Fails one record at once, through its callback, as Kafka's producer does when it waited for buffer room in vain. */
     private static final class NoRoomProducer extends MockProducer<String, String> {
         private final String noRoomFor;
