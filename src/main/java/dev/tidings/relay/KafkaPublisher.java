@@ -110,7 +110,8 @@ public class KafkaPublisher {
      * This is a round's first batch: it is sent once the producer has answered every record sent before it.
      */
     Publication publish(List<PendingEvent> events) {
-        return publish(events, Uni.createFrom().completionStage(unanswered::none));
+        CompletableFuture<Void> producerAnswered = unanswered.none();
+        return publish(events, Uni.createFrom().completionStage(producerAnswered), () -> producerAnswered.cancel(false));
     }
 
     /**
@@ -120,10 +121,11 @@ public class KafkaPublisher {
      * subject's later event reach its partition before its earlier one.
      */
     Publication publish(List<PendingEvent> events, Publication previous) {
-        return publish(events, previous.handedOff());
+        return publish(events, previous.handedOff(), () -> { });
     }
 
-    private Publication publish(List<PendingEvent> events, Uni<Void> afterPrevious) {
+    /** {@code stopWaiting}: called when the batch is given up, it ends the wait for {@code afterPrevious}. */
+    private Publication publish(List<PendingEvent> events, Uni<Void> afterPrevious, Runnable stopWaiting) {
         Answers answers = new Answers(events);
         Uni<Void> handedOff = Uni.createFrom().deferred(() -> topics.learn(topicsOf(events)))
                 .map(learned -> outgoing(events, answers)) // here, not on the sending thread, which may be sending the previous batch
@@ -135,6 +137,7 @@ public class KafkaPublisher {
                 .ifNoItem().after(publishTimeout).failWith(() -> new PublishTimeout(events.size(), publishTimeout))
                 .onFailure().invoke(failure -> {
                     answers.failed(failure); // given up: what has not been sent yet never will be (the round is tried again)
+                    stopWaiting.run();
                     topics.forget(topicsOf(events));
                 });
         Uni<Void> clearToFollow = handedOff.chain(() -> answers.failure() == null ? Uni.createFrom().voidItem()
@@ -191,7 +194,7 @@ public class KafkaPublisher {
 
     private static void notSent(List<Outgoing> unsent) {
         unsent.forEach(record -> {
-            record.span().setStatus(StatusCode.ERROR, "not sent: a record before it failed");
+            record.span().setStatus(StatusCode.ERROR, "not sent: a record before it failed, or the batch was given up");
             record.span().end();
         });
     }

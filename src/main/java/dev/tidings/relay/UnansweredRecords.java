@@ -1,7 +1,8 @@
 package dev.tidings.relay;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * The records handed to Kafka's producer that it has not answered yet. A round given up on (Kafka did not answer in
@@ -12,36 +13,54 @@ import java.util.concurrent.CompletionStage;
 final class UnansweredRecords {
 
     private long count;
-    private CompletableFuture<Void> none = CompletableFuture.completedFuture(null);
+    private final List<CompletableFuture<Void>> waiting = new ArrayList<>();
 
     /** A record is handed to the producer; the returned action tells that it was answered (it counts once). */
     Runnable sent() {
         synchronized (this) {
-            if (count++ == 0) {
-                none = new CompletableFuture<>();
-            }
+            count++;
         }
         return new Runnable() {
             private boolean answered;
 
             @Override
             public void run() {
-                CompletableFuture<Void> drained = null;
+                List<CompletableFuture<Void>> drained;
                 synchronized (UnansweredRecords.this) {
-                    if (!answered) {
-                        answered = true;
-                        drained = --count == 0 ? none : null;
+                    if (answered) {
+                        return;
                     }
+                    answered = true;
+                    if (--count > 0 || waiting.isEmpty()) {
+                        return;
+                    }
+                    drained = new ArrayList<>(waiting);
+                    waiting.clear();
                 }
-                if (drained != null) {
-                    drained.complete(null); // outside the lock: what waits for it may run here
-                }
+                drained.forEach(waiter -> waiter.complete(null)); // outside the lock: what waits may run here
             }
         };
     }
 
-    /** Completes once every record handed to the producer so far has been answered. */
-    synchronized CompletionStage<Void> none() {
-        return none;
+    /**
+     * Completes once every record handed to the producer so far has been answered. Cancelling it stops the wait and
+     * forgets it, with whatever was to run after it: a round given up on holds no batch through an outage.
+     */
+    CompletableFuture<Void> none() {
+        CompletableFuture<Void> waiter = new CompletableFuture<>();
+        synchronized (this) {
+            if (count == 0) {
+                return CompletableFuture.completedFuture(null);
+            }
+            waiting.add(waiter);
+        }
+        waiter.whenComplete((ignored, failure) -> {
+            if (waiter.isCancelled()) {
+                synchronized (this) {
+                    waiting.remove(waiter);
+                }
+            }
+        });
+        return waiter;
     }
 }

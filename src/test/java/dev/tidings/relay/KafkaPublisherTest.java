@@ -288,6 +288,8 @@ class KafkaPublisherTest {
         assertThat(publisher.publish(List.of(event("order.created"))).answers().subscribeAsCompletionStage())
                 .as("waits while the producer still tries the first copy").failsWithin(Duration.ofSeconds(5))
                 .withThrowableThat().withCauseInstanceOf(PublishTimeout.class);
+        assertThat(spans.getFinishedSpanItems()).as("the one given up while it waited is done with at once").singleElement()
+                .satisfies(span -> assertThat(span.getStatus().getDescription()).startsWith("not sent"));
         CompletableFuture<List<Refused>> third = publisher.publish(List.of(event("order.created"))).answers().subscribeAsCompletionStage();
         assertThat(producer.history()).hasSize(1);
 
