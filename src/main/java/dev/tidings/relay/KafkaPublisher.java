@@ -107,11 +107,17 @@ public class KafkaPublisher {
      * Fails on the first failure that may pass (the whole batch is then tried again) or on the timeout.
      * Nothing is sent until the answers are subscribed to; topics not sent to before are looked up (or created) first,
      * and so are a failed batch's topics when it is tried again (one may have been deleted, or its limit changed).
-     * This is a round's first batch: it is sent once the producer has answered every record sent before it.
      */
     Publication publish(List<PendingEvent> events) {
-        CompletableFuture<Void> producerAnswered = unanswered.none();
-        return publish(events, Uni.createFrom().completionStage(producerAnswered), () -> producerAnswered.cancel(false));
+        return publish(events, Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Ends once the producer has answered every record handed to it, including those of batches given up on: it keeps
+     * trying them until its own delivery timeout. The relay waits for this before each round, holding no transaction.
+     */
+    Uni<Void> producerAnswered() {
+        return Uni.createFrom().completionStage(unanswered::none);
     }
 
     /**
@@ -121,11 +127,10 @@ public class KafkaPublisher {
      * subject's later event reach its partition before its earlier one.
      */
     Publication publish(List<PendingEvent> events, Publication previous) {
-        return publish(events, previous.handedOff(), () -> { });
+        return publish(events, previous.handedOff());
     }
 
-    /** {@code stopWaiting}: called when the batch is given up, it ends the wait for {@code afterPrevious}. */
-    private Publication publish(List<PendingEvent> events, Uni<Void> afterPrevious, Runnable stopWaiting) {
+    private Publication publish(List<PendingEvent> events, Uni<Void> afterPrevious) {
         Answers answers = new Answers(events);
         Uni<Void> handedOff = Uni.createFrom().deferred(() -> topics.learn(topicsOf(events)))
                 .map(learned -> outgoing(events, answers)) // here, not on the sending thread, which may be sending the previous batch
@@ -137,7 +142,6 @@ public class KafkaPublisher {
                 .ifNoItem().after(publishTimeout).failWith(() -> new PublishTimeout(events.size(), publishTimeout))
                 .onFailure().invoke(failure -> {
                     answers.failed(failure); // given up: what has not been sent yet never will be (the round is tried again)
-                    stopWaiting.run();
                     topics.forget(topicsOf(events));
                 });
         Uni<Void> clearToFollow = handedOff.chain(() -> answers.failure() == null ? Uni.createFrom().voidItem()
@@ -178,7 +182,7 @@ public class KafkaPublisher {
      * Hands the records to the producer in order, and stops at the first failure that may pass (the producer is closed,
      * gave up waiting for metadata or buffer room, or already failed a record of the batch): sent after it, a record could
      * reach its partition before the failed one does when the batch is tried again. A batch given up on (no answers in
-     * time) while it waited for the batch before it, or for the producer to answer a round given up earlier, sends nothing.
+     * time) while it waited for a topic look-up or for the batch before it sends nothing.
      */
     private void sendInOrder(Producer<String, String> producer, List<Outgoing> outgoing, Answers answers) {
         int next = 0;
