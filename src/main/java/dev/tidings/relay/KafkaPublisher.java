@@ -68,7 +68,6 @@ public class KafkaPublisher {
      * open batches hold); only the producer's sending thread reads or writes it.
      */
     private final Map<String, Integer> unflushed = new HashMap<>();
-    private final UnansweredRecords unanswered = new UnansweredRecords();
     private final String topicPrefix;
     private final Duration publishTimeout;
     private final Tracer tracer;
@@ -110,14 +109,6 @@ public class KafkaPublisher {
      */
     Publication publish(List<PendingEvent> events) {
         return publish(events, Uni.createFrom().voidItem());
-    }
-
-    /**
-     * Ends once the producer has answered every record handed to it, including those of batches given up on: it keeps
-     * trying them until its own delivery timeout. The relay waits for this before each round, holding no transaction.
-     */
-    Uni<Void> producerAnswered() {
-        return Uni.createFrom().completionStage(unanswered::none);
     }
 
     /**
@@ -204,11 +195,9 @@ public class KafkaPublisher {
     }
 
     private void send(Producer<String, String> producer, Outgoing outgoing, Answers answers) {
-        Runnable answered = unanswered.sent();
         try {
             endRunIfFull(producer, outgoing.record());
             producer.send(outgoing.record(), (metadata, failure) -> {
-                answered.run(); // first: the round this answer completes may end, and the next one start, at once
                 if (failure != null) {
                     outgoing.span().setStatus(StatusCode.ERROR, failure.toString());
                 }
@@ -216,7 +205,6 @@ public class KafkaPublisher {
                 answers.answered(outgoing.index(), failure);
             });
         } catch (RuntimeException failure) { // not sent: the producer is closed, or the record cannot be serialised
-            answered.run();
             outgoing.span().setStatus(StatusCode.ERROR, failure.toString());
             outgoing.span().end();
             answers.answered(outgoing.index(), failure);

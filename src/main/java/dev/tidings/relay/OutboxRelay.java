@@ -166,11 +166,10 @@ public class OutboxRelay {
      * Relays up to {@link #PIPELINE_DEPTH} batches in one transaction; answers whether more may be waiting (the last
      * claim was full). Each batch is sent as soon as it is claimed, and the next one is claimed while Kafka's answers
      * to those before are pending; the batches are then settled in claim order, so sequences follow ids exactly as if
-     * each batch had been relayed alone. The round begins once Kafka's producer holds no record of a round given up on:
-     * it retries those itself, and sending them again would only pile copies behind them through an outage.
+     * each batch had been relayed alone.
      */
     Uni<Boolean> relayBatch() {
-        return publisher.producerAnswered().chain(() -> pool.withTransaction(connection -> connection.preparedQuery(LOCK_CURSOR)
+        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_CURSOR)
                         .execute(Tuple.of(idleTransactionTimeoutMillis))
                         .chain(cursor -> {
                             if (!cursor.iterator().hasNext()) {
@@ -183,7 +182,7 @@ public class OutboxRelay {
                             long lastSequence = cursor.iterator().next().getLong(0);
                             return claimAhead(connection, new ArrayList<>(), 0L)
                                     .chain(window -> settleInOrder(connection, window, lastSequence));
-                        })))
+                        }))
                 .invoke(this::committed)
                 .map(Batch::full);
     }

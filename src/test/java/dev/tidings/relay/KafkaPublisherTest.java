@@ -282,18 +282,6 @@ class KafkaPublisherTest {
     }
 
     @Test
-    void theRecordsOfABatchGivenUpAreWaitedForUntilTheProducerAnswersThem() {
-        assertThat(publisher.publish(List.of(event("order.created"))).answers().subscribeAsCompletionStage())
-                .failsWithin(Duration.ofSeconds(5)).withThrowableThat().withCauseInstanceOf(PublishTimeout.class);
-
-        CompletableFuture<Void> answered = publisher.producerAnswered().subscribeAsCompletionStage();
-        assertThat(answered).as("the producer still tries the record").isNotDone();
-        producer.completeNext();
-        assertThat(answered).succeedsWithin(Duration.ofSeconds(5));
-        assertThat(publisher.producerAnswered().subscribeAsCompletionStage()).isDone();
-    }
-
-    @Test
     void aBatchGivenUpWhileItWaitsToBeSentIsNeverSent() {
         CompletableFuture<Integer> invoiceTopic = new CompletableFuture<>();
         KafkaPublisher publisher = publisherWith(producer, topicsAnswering(topic -> Uni.createFrom().completionStage(invoiceTopic)));
