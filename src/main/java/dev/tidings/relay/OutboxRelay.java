@@ -192,30 +192,33 @@ public class OutboxRelay {
     }
 
     /**
-     * Claims and sends batches until the window is full or a claim comes back empty. After a short claim it
-     * waits for Kafka's answer to it, but claims again at once if events commit in this process meanwhile:
-     * they are on their way in this round instead of waiting for it to end and then for a round of their own.
+     * Claims and sends batches until the window is full or a claim comes back empty. After a claim that is not full
+     * it waits for Kafka's answer to the window's last batch, but claims again at once if events commit in this process
+     * meanwhile: they are on their way in this round instead of waiting for it to end and then for a round of their own.
      */
     private Uni<List<InFlight>> claimAhead(SqlConnection connection, List<InFlight> window, long after) {
         CompletableFuture<Void> commit = new CompletableFuture<>();
         commitDuringRound.set(commit); // before the claim: what commits while it runs is claimed next
         return claim(connection, after).chain(events -> {
             if (events.isEmpty()) {
-                return Uni.createFrom().item(window);
+                // Not the end of the window while an answer is pending: a claim may find a write before its writer's
+                // signal comes, and that late signal then brings an empty claim, not the next write's events
+                return window.isEmpty() ? Uni.createFrom().item(window) : answerOrCommit(connection, window, after, commit);
             }
-            InFlight batch = send(events, window);
-            window.add(batch);
+            window.add(send(events, window));
             long last = events.get(events.size() - 1).id();
             if (window.size() == PIPELINE_DEPTH) {
                 return Uni.createFrom().item(window);
             }
-            if (events.size() == batchSize) {
-                return claimAhead(connection, window, last);
-            }
-            Uni<Boolean> committed = CallerContext.returnTo(Uni.createFrom().completionStage(commit).replaceWith(true));
-            return Uni.combine().any().of(batch.answers().replaceWith(false), committed)
-                    .chain(claimAgain -> claimAgain ? claimAhead(connection, window, last) : Uni.createFrom().item(window));
+            return events.size() == batchSize ? claimAhead(connection, window, last) : answerOrCommit(connection, window, last, commit);
         }).eventually(() -> commitDuringRound.compareAndSet(commit, null));
+    }
+
+    /** The window as it is once Kafka answered its last batch, or claimed on from {@code after} if a commit comes first. */
+    private Uni<List<InFlight>> answerOrCommit(SqlConnection connection, List<InFlight> window, long after, CompletableFuture<Void> commit) {
+        Uni<Boolean> committed = CallerContext.returnTo(Uni.createFrom().completionStage(commit).replaceWith(true));
+        return Uni.combine().any().of(window.get(window.size() - 1).answers().replaceWith(false), committed)
+                .chain(claimAgain -> claimAgain ? claimAhead(connection, window, after) : Uni.createFrom().item(window));
     }
 
     /** Sends now, behind the window's batches (the answers are read when the batch is settled). */

@@ -29,6 +29,9 @@ class RelayCommitsDuringRoundTest {
     @Inject
     KafkaPublisher publisher;
 
+    @Inject
+    OutboxRelay relay;
+
     /** The real publisher, whose answers reach the relay only once {@link #release} completes. */
     static final class HeldAnswers extends KafkaPublisher {
         private final KafkaPublisher real;
@@ -80,5 +83,29 @@ class RelayCommitsDuringRoundTest {
         } finally {
             held.release.complete(null);
         }
+    }
+
+    /**
+     * A round's claim can find a write before that write's signal comes (the round was woken by something else). The
+     * late signal then brings a claim that finds nothing; a write committed after it must still be sent in the round.
+     */
+    @Test
+    void aWriteAfterALateSignalIsStillSentInTheRound() {
+        Database.awaitNothingPending(Duration.ofSeconds(30));
+        HeldAnswers held = new HeldAnswers(ClientProxy.unwrap(publisher));
+        QuarkusMock.installMockForType(held, KafkaPublisher.class);
+        try (KafkaRecords orders = KafkaRecords.of("events.order")) {
+            String first = "order/" + Orders.place("late-signal-first");
+            orders.awaitKey(first, 1);
+            relay.eventsCommitted(); // a signal for nothing new: the first event is claimed and sent already
+
+            String second = "order/" + Orders.place("late-signal-second");
+            await().atMost(Duration.ofSeconds(5)).until(() -> orders.withKey(second).size() == 1);
+            assertThat(Database.count("select count(*) from outbox where subject in (?, ?) and sequence is null", first, second))
+                    .as("both sent in the round still waiting for Kafka's answers").isEqualTo(2);
+        } finally {
+            held.release.complete(null);
+        }
+        Database.awaitNothingPending(Duration.ofSeconds(30));
     }
 }
