@@ -155,10 +155,11 @@ public class KafkaPublisher {
     /** The batch's records, each with its publish span; a record whose topic name Kafka cannot accept is refused here. */
     private List<Outgoing> outgoing(List<PendingEvent> events, Answers answers) {
         List<Outgoing> outgoing = new ArrayList<>(events.size());
+        Map<String, Optional<String>> invalidTopics = new HashMap<>(); // a batch has few topics: each name checked once
         for (int index = 0; index < events.size(); index++) {
             PendingEvent event = events.get(index);
             String topic = topicOf(event.eventType());
-            Optional<String> invalidTopic = KafkaRefusal.ofTopic(topic);
+            Optional<String> invalidTopic = invalidTopics.computeIfAbsent(topic, KafkaRefusal::ofTopic);
             if (invalidTopic.isPresent()) {
                 answers.refused(index, invalidTopic.get());
             } else {
