@@ -60,16 +60,13 @@ class RelayCommitsDuringRoundTest {
 
     @Test
     void anEventCommittedWhileARoundWaitsForKafkaIsSentAndNumberedInThatRound() {
-        Database.awaitNothingPending(Duration.ofSeconds(30));
-        HeldAnswers held = new HeldAnswers(ClientProxy.unwrap(publisher));
-        QuarkusMock.installMockForType(held, KafkaPublisher.class);
+        HeldAnswers held = holdKafkasAnswers();
         try (KafkaRecords orders = KafkaRecords.of("events.order")) {
             String first = "order/" + Orders.place("held-round-first");
             orders.awaitKey(first, 1);
 
             String second = "order/" + Orders.place("held-round-second");
-            // well inside the publish timeout (10 s), after which the held round would roll back and start again
-            await().atMost(Duration.ofSeconds(5)).until(() -> orders.withKey(second).size() == 1);
+            awaitSentInTheHeldRound(orders, second);
             assertThat(orders.withKey(first)).as("the first event was sent once: its round is still open").hasSize(1);
             assertThat(Database.count("select count(*) from outbox where subject in (?, ?) and sequence is null", first, second))
                     .as("neither is numbered while Kafka's answers are held").isEqualTo(2);
@@ -91,21 +88,32 @@ class RelayCommitsDuringRoundTest {
      */
     @Test
     void aWriteAfterALateSignalIsStillSentInTheRound() {
-        Database.awaitNothingPending(Duration.ofSeconds(30));
-        HeldAnswers held = new HeldAnswers(ClientProxy.unwrap(publisher));
-        QuarkusMock.installMockForType(held, KafkaPublisher.class);
+        HeldAnswers held = holdKafkasAnswers();
         try (KafkaRecords orders = KafkaRecords.of("events.order")) {
             String first = "order/" + Orders.place("late-signal-first");
             orders.awaitKey(first, 1);
             relay.eventsCommitted(); // a signal for nothing new: the first event is claimed and sent already
 
             String second = "order/" + Orders.place("late-signal-second");
-            await().atMost(Duration.ofSeconds(5)).until(() -> orders.withKey(second).size() == 1);
+            awaitSentInTheHeldRound(orders, second);
             assertThat(Database.count("select count(*) from outbox where subject in (?, ?) and sequence is null", first, second))
                     .as("both sent in the round still waiting for Kafka's answers").isEqualTo(2);
         } finally {
             held.release.complete(null);
         }
         Database.awaitNothingPending(Duration.ofSeconds(30));
+    }
+
+    /** Once nothing is pending: the relay's publisher from now on, whose answers wait for its release. */
+    private HeldAnswers holdKafkasAnswers() {
+        Database.awaitNothingPending(Duration.ofSeconds(30));
+        HeldAnswers held = new HeldAnswers(ClientProxy.unwrap(publisher));
+        QuarkusMock.installMockForType(held, KafkaPublisher.class);
+        return held;
+    }
+
+    private static void awaitSentInTheHeldRound(KafkaRecords orders, String subject) {
+        // well inside the publish timeout (10 s), after which the held round would roll back and start again
+        await().atMost(Duration.ofSeconds(5)).until(() -> orders.withKey(subject).size() == 1);
     }
 }
