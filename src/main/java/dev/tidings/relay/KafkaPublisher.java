@@ -198,6 +198,10 @@ public class KafkaPublisher {
     private void send(Producer<String, String> producer, Outgoing outgoing, Answers answers) {
         try {
             endRunIfFull(producer, outgoing.record());
+            if (answers.failure() != null) { // failed while the run before was waited for: sent now, it could overtake it
+                notSent(List.of(outgoing));
+                return;
+            }
             producer.send(outgoing.record(), (metadata, failure) -> {
                 if (failure != null) {
                     outgoing.span().setStatus(StatusCode.ERROR, failure.toString());

@@ -43,7 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Whether it takes smaller record batches than the relay's producer builds: a topic's {@code max.message.bytes}
  * (by default the broker's {@code message.max.bytes}) below the producer's {@code batch.size}. Kafka refuses such a
  * batch as too large, and the producer splits it into batches of {@code batch.size} again, so into the same batch,
- * without end. {@link KafkaPublisher} sends a limited topic's events in runs that fit its limit.
+ * until its delivery timeout (2 minutes). {@link KafkaPublisher} sends a limited topic's events in runs that fit its limit.
  *
  * <p>A topic that cannot be described (no DescribeConfigs permission, no answer) counts as existing and not limited
  * until the next look; neither look-up nor creation ever fails a batch.

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -184,6 +185,27 @@ class KafkaPublisherTest {
         assertThat(toKnownTopic.sentBeforeEachFlush).isEmpty();
         toKnownTopic.flush();
         assertThat(result).succeedsWithin(Duration.ofSeconds(5)).asList().isEmpty();
+    }
+
+    @Test
+    void aRecordWaitingForTheOneBeforeItIsNotSentWhenThatOneFailedMeanwhile() {
+        List<PendingEvent> events = List.of(event("order.created"), event("order.paid"));
+        MockProducer<String, String> expiringOnFlush = new MockProducer<>(false, null, new StringSerializer(), new StringSerializer()) {
+            @Override
+            public synchronized void flush() { // the producer gave the record up while the publisher waited for it
+                errorNext(new TimeoutException("Expiring 1 record(s): 120000 ms has passed since batch creation"));
+            }
+        };
+
+        CompletableFuture<List<Refused>> result = publisherWith(expiringOnFlush, topicsAllMissing()).publish(events).answers()
+                .subscribeAsCompletionStage();
+
+        assertThat(expiringOnFlush.history()).as("sent after the failed one, it could reach Kafka before that one is sent again")
+                .hasSize(1);
+        assertThat(result).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(TimeoutException.class);
+        assertThat(spans.getFinishedSpanItems()).hasSize(2)
+                .allSatisfy(span -> assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR));
     }
 
     /** Kafka's test producer, noting how many records had been sent at each flush (which answers every one sent). */
