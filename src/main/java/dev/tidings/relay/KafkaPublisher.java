@@ -10,15 +10,12 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,15 +38,14 @@ import java.util.function.Consumer;
  * Each record is sent in a publish span continuing the event's trace (a new trace for an event written
  * outside one), whose context the record carries as {@code ce_traceparent} (CONTRACT §13).
  *
- * <p>Records go straight to the channel's producer (its configuration is the {@code events-out} channel's),
- * a whole batch in one hop to the producer's sending thread, where a send may wait for metadata or buffer
- * room without holding an event loop. The emitter only declares the channel: sending each record through it
- * as a message costs several operators and thread hops per record, which the relay's drain rate showed.
+ * <p>Records go straight to a Kafka producer ({@link RelayProducer}), a whole batch in one hop to its sending thread:
+ * sending each record through the channel as a message costs several operators and thread hops per record, which the
+ * relay's drain rate showed. A batch given up has what the producer still holds of it dropped.
  */
 @ApplicationScoped
 public class KafkaPublisher {
 
-    /** Outgoing channel; its topic is chosen per record. */
+    /** The outgoing channel whose configuration the relay's producer takes ({@link RelayProducer}). */
     public static final String CHANNEL = "events-out";
     /** The account an event belongs to (CONTRACT §11); absent for the operators' own events. */
     public static final String ACCOUNT_HEADER = "ce_account";
@@ -72,13 +68,9 @@ public class KafkaPublisher {
     private final Duration publishTimeout;
     private final Tracer tracer;
 
-    // The emitter is never sent through: injecting it declares the channel, for which the connector makes the producer
     @Inject
-    public KafkaPublisher(@Channel(CHANNEL) MutinyEmitter<String> channel, KafkaClientService clients,
-                          RelayTopics topics, EventsConfig config, Tracer tracer) {
-        // Looked up on the first batch: the connector makes the channel's producer as messaging starts
-        this(work -> clients.<String, String>getProducer(CHANNEL).runOnSendingThread(work), topics,
-                config.kafka().topicPrefix(), config.outbox().publishTimeout(), tracer);
+    public KafkaPublisher(RelayProducer producer, RelayTopics topics, EventsConfig config, Tracer tracer) {
+        this(producer, topics, config.kafka().topicPrefix(), config.outbox().publishTimeout(), tracer);
     }
 
     KafkaPublisher(SendingThread sendingThread, RelayTopics topics, String topicPrefix, Duration publishTimeout, Tracer tracer) {
@@ -89,10 +81,13 @@ public class KafkaPublisher {
         this.tracer = tracer;
     }
 
-    /** Runs work with the producer on its sending thread; the Uni ends when the work has run. */
-    @FunctionalInterface
+    /** The producer and its sending thread. */
     interface SendingThread {
+        /** Runs work with the producer on its sending thread; the Uni ends when the work has run. */
         Uni<Void> run(Consumer<Producer<String, String>> work);
+
+        /** Drops what this producer still holds, unless that was done before; later work gets a new producer. */
+        void discard(Producer<String, String> producer);
     }
 
     private String topicOf(String eventType) {
@@ -126,7 +121,10 @@ public class KafkaPublisher {
         Uni<Void> handedOff = Uni.createFrom().deferred(() -> topics.learn(topicsOf(events)))
                 .map(learned -> outgoing(events, answers)) // here, not on the sending thread, which may be sending the previous batch
                 .chain(outgoing -> afterPrevious.onFailure().invoke(() -> notSent(outgoing))
-                        .chain(() -> sendingThread.run(producer -> sendInOrder(producer, outgoing, answers))))
+                        .chain(() -> sendingThread.run(producer -> {
+                            answers.sentWith(producer);
+                            sendInOrder(producer, outgoing, answers);
+                        })))
                 .memoize().indefinitely();
         Uni<List<Refused>> answered = CallerContext.returnTo( // not on Kafka's I/O thread
                         handedOff.chain(() -> Uni.createFrom().completionStage(answers.all)))
@@ -134,6 +132,9 @@ public class KafkaPublisher {
                 .onFailure().invoke(failure -> {
                     answers.failed(failure); // given up: what has not been sent yet never will be (the round is tried again)
                     topics.forget(topicsOf(events));
+                    if (answers.producer() != null) { // nor what the producer still holds of it, and of the batches after it
+                        sendingThread.discard(answers.producer());
+                    }
                 });
         Uni<Void> clearToFollow = handedOff.chain(() -> answers.failure() == null ? Uni.createFrom().voidItem()
                 : Uni.createFrom().failure(answers.failure()));
@@ -304,6 +305,8 @@ public class KafkaPublisher {
         private final AtomicIntegerArray answered;
         private final AtomicInteger pending;
         private volatile Throwable failure;
+        /** The producer the batch was handed to, once it was. */
+        private volatile Producer<String, String> producer;
         final CompletableFuture<List<Refused>> all = new CompletableFuture<>();
 
         Answers(List<PendingEvent> events) {
@@ -327,6 +330,14 @@ public class KafkaPublisher {
             } else {
                 failed(failure);
             }
+        }
+
+        void sentWith(Producer<String, String> producer) {
+            this.producer = producer;
+        }
+
+        Producer<String, String> producer() {
+            return producer;
         }
 
         /** The batch failed (a record failed, or it was given up): the first failure stays. */

@@ -37,13 +37,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * every event behind it. Not at the first look: a broker that does create them has done so by the second, through
  * the producer's own request, and the relay's creation is best left out there. A producer whose first batches
  * reach a partition that has just been created, before its leader is ready, can see a later batch of its accepted
- * before its first one, and then retries the first one as out of order until it expires (2 minutes): so until the
+ * before its first one, and then retries the first one as out of order until the relay gives the batch up: so until the
  * next look finds a topic that was missing, {@link KafkaPublisher} sends its records one at a time ({@link #isNew}).
  *
  * <p>Whether it takes smaller record batches than the relay's producer builds: a topic's {@code max.message.bytes}
  * (by default the broker's {@code message.max.bytes}) below the producer's {@code batch.size}. Kafka refuses such a
  * batch as too large, and the producer splits it into batches of {@code batch.size} again, so into the same batch,
- * until its delivery timeout (2 minutes). {@link KafkaPublisher} sends a limited topic's events in runs that fit its limit.
+ * until the relay gives the batch up. {@link KafkaPublisher} sends a limited topic's events in runs that fit its limit.
  *
  * <p>A topic that cannot be described (no DescribeConfigs permission, no answer) counts as existing and not limited
  * until the next look; neither look-up nor creation ever fails a batch.

@@ -14,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
@@ -34,9 +35,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,11 +56,8 @@ class KafkaPublisherTest {
     private final MockProducer<String, String> producer = new MockProducer<>(false, null, new StringSerializer(), new StringSerializer());
     private final InMemorySpanExporter spans = InMemorySpanExporter.create();
     private final Tracer tracer = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build().get("test");
-    private final KafkaPublisher publisher = new KafkaPublisher(
-            work -> Uni.createFrom().item(() -> {
-                work.accept(producer);
-                return null;
-            }), ReadyTopics.all(), "events.", PUBLISH_TIMEOUT, tracer);
+    private final SendingThreadOf sendingThread = new SendingThreadOf(producer);
+    private final KafkaPublisher publisher = new KafkaPublisher(sendingThread, ReadyTopics.all(), "events.", PUBLISH_TIMEOUT, tracer);
 
     @Test
     void aBatchGivesUpWithinThePublishTimeoutWhenKafkaNeverAnswers() {
@@ -95,6 +95,28 @@ class KafkaPublisherTest {
     void aFailureThatMayPassFailsTheWholeBatch() {
         assertThatThrownBy(() -> publishAnswering(List.of(event("order.created")), record -> new NotLeaderOrFollowerException("moving")))
                 .isInstanceOf(NotLeaderOrFollowerException.class);
+    }
+
+    @Test
+    void aBatchThatFailedHasWhatTheProducerStillHoldsDropped() throws Exception {
+        assertThat(publishAnswering(List.of(event("order.created")), record -> null)).isEmpty();
+        assertThat(sendingThread.discarded).as("an answered batch leaves the producer alone").isEmpty();
+
+        CompletableFuture<List<Refused>> failed = publisher.publish(List.of(event("order.created"), event("order.paid")))
+                .answers().subscribeAsCompletionStage();
+        producer.errorNext(new NotLeaderOrFollowerException("moving"));
+
+        assertThat(failed).failsWithin(Duration.ofSeconds(5));
+        assertThat(sendingThread.discarded).as("the second record is not retried behind the relay's back").containsExactly(producer);
+    }
+
+    @Test
+    void aBatchGivenUpHasWhatTheProducerStillHoldsDropped() {
+        CompletableFuture<List<Refused>> unanswered = publisher.publish(List.of(event("order.created"))).answers().subscribeAsCompletionStage();
+
+        assertThat(unanswered).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(PublishTimeout.class);
+        assertThat(sendingThread.discarded).containsExactly(producer);
     }
 
     @Test
@@ -224,10 +246,30 @@ class KafkaPublisherTest {
     }
 
     private KafkaPublisher publisherWith(MockProducer<String, String> producer, RelayTopics topics) {
-        return new KafkaPublisher(work -> Uni.createFrom().item(() -> {
-            work.accept(producer);
-            return null;
-        }), topics, "events.", PUBLISH_TIMEOUT, tracer);
+        return new KafkaPublisher(new SendingThreadOf(producer), topics, "events.", PUBLISH_TIMEOUT, tracer);
+    }
+
+    /** Runs the work at once with Kafka's test producer, and notes the producers the publisher drops. */
+    private static final class SendingThreadOf implements KafkaPublisher.SendingThread {
+        private final MockProducer<String, String> producer;
+        final List<Producer<String, String>> discarded = new CopyOnWriteArrayList<>();
+
+        SendingThreadOf(MockProducer<String, String> producer) {
+            this.producer = producer;
+        }
+
+        @Override
+        public Uni<Void> run(Consumer<Producer<String, String>> work) {
+            return Uni.createFrom().item(() -> {
+                work.accept(producer);
+                return null;
+            });
+        }
+
+        @Override
+        public void discard(Producer<String, String> producer) {
+            discarded.add(producer);
+        }
     }
 
     /** Every topic is missing when looked up (and is never created). */

@@ -7,7 +7,6 @@ import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +31,7 @@ class RelayHandOffOrderTest {
     private static final Duration SLOW_LOOK_UP = Duration.ofMillis(800);
 
     @Inject
-    KafkaClientService clients;
+    RelayProducer producer;
     @Inject
     Tracer tracer;
 
@@ -40,8 +39,8 @@ class RelayHandOffOrderTest {
     void aSubjectsLaterEventDoesNotOvertakeItsEarlierOneWhileATopicIsLookedUp() throws Exception {
         Database.awaitNothingPending(Duration.ofSeconds(30));
         String slowTopic = "events.lookup" + UUID.randomUUID().toString().substring(0, 8);
-        QuarkusMock.installMockForType(new KafkaPublisher(work -> clients.<String, String>getProducer(KafkaPublisher.CHANNEL).runOnSendingThread(work),
-                topicsLookingUpSlowly(slowTopic), "events.", Duration.ofSeconds(10), tracer), KafkaPublisher.class);
+        QuarkusMock.installMockForType(new KafkaPublisher(producer, topicsLookingUpSlowly(slowTopic), "events.", Duration.ofSeconds(10), tracer),
+                KafkaPublisher.class);
         String subject = "order/" + UUID.randomUUID();
 
         try (KafkaRecords orders = KafkaRecords.of("events.order")) {

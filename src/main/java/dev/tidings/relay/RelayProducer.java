@@ -1,0 +1,112 @@
+package dev.tidings.relay;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The relay's Kafka producer, configured as the {@code events-out} channel ({@code mp.messaging.outgoing.events-out.*}
+ * and the connector's defaults), and the one thread that uses it, where a send may wait for metadata or buffer room
+ * without holding an event loop.
+ *
+ * <p>When the relay gives a batch up, the producer that holds its records is closed at once: what it still holds fails
+ * there, and the next batch goes through a new producer. Kafka's producer would otherwise retry those records until its
+ * {@code delivery.timeout.ms} (2 minutes) while the relay sends them again: copies reaching Kafka long after, a batch it
+ * can never deliver (a topic's limit lowered under it) holding back its partition and every wait for the producer that
+ * long, and records of a partition it still held when it gave up an earlier one reaching Kafka ahead of that one.
+ */
+@ApplicationScoped
+class RelayProducer implements KafkaPublisher.SendingThread {
+
+    private static final Logger LOG = Logger.getLogger(RelayProducer.class);
+    private static final Duration CLOSE_PATIENCE = Duration.ofSeconds(5);
+
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(work -> {
+        Thread sending = new Thread(work, "tidings-relay-producer");
+        sending.setDaemon(true);
+        return sending;
+    });
+    private final Supplier<Producer<String, String>> newProducer;
+    private final MeterRegistry registry;
+    /** Made on {@link #thread} only; dropped from any thread. */
+    private final AtomicReference<Client> current = new AtomicReference<>();
+
+    // The emitter is never sent through: injecting it declares the channel, whose configuration the producer takes
+    @Inject
+    RelayProducer(@Channel(KafkaPublisher.CHANNEL) MutinyEmitter<String> channel, KafkaClientService clients,
+                  MeterRegistry registry) {
+        this(() -> new KafkaProducer<>(new HashMap<>(clients.getProducer(KafkaPublisher.CHANNEL).configuration())), registry);
+    }
+
+    RelayProducer(Supplier<Producer<String, String>> newProducer, MeterRegistry registry) {
+        this.newProducer = newProducer;
+        this.registry = registry;
+    }
+
+    /** A producer and its metrics ({@code kafka_producer_*}, as the connector's own producers have). */
+    private record Client(Producer<String, String> producer, KafkaClientMetrics metrics) {
+        void close(Duration patience) {
+            metrics.close();
+            try {
+                producer.close(patience);
+            } catch (RuntimeException failure) {
+                LOG.debugf("The relay's Kafka producer did not close cleanly: %s", failure);
+            }
+        }
+    }
+
+    @Override
+    public Uni<Void> run(Consumer<Producer<String, String>> work) {
+        return Uni.createFrom().<Void>item(() -> {
+            Client client = current.get();
+            if (client == null) {
+                Producer<String, String> producer = newProducer.get();
+                client = new Client(producer, new KafkaClientMetrics(producer));
+                client.metrics().bindTo(registry);
+                current.set(client);
+            }
+            work.accept(client.producer());
+            return null;
+        }).runSubscriptionOn(thread);
+    }
+
+    /**
+     * Closed at once from another thread than the sending one, which may be waiting for this producer (a flush between
+     * runs): closing fails what it holds, which ends that wait.
+     */
+    @Override
+    public void discard(Producer<String, String> producer) {
+        Client client = current.get();
+        if (client != null && client.producer() == producer && current.compareAndSet(client, null)) {
+            Infrastructure.getDefaultWorkerPool().execute(() -> client.close(Duration.ZERO));
+        } // else already discarded, for another batch it held
+    }
+
+    /** At shutdown, once the relay has stopped: what the producer holds has a moment to be sent. */
+    @PreDestroy
+    void close() {
+        Client client = current.getAndSet(null);
+        if (client != null) {
+            client.close(CLOSE_PATIENCE);
+        }
+        thread.shutdownNow();
+    }
+}
