@@ -103,21 +103,23 @@ public class KafkaPublisher {
      * and so are a failed batch's topics when it is tried again (one may have been deleted, or its limit changed).
      */
     Publication publish(List<PendingEvent> events) {
-        return publish(events, Uni.createFrom().voidItem());
+        return publish(events, Uni.createFrom().voidItem(), null);
     }
 
     /**
      * As {@link #publish(List)}, for the batch claimed after {@code previous} in the same round: its records go to the
      * producer only once all of the previous batch's have, and not at all when one of those failed. A later
      * batch whose topics are known sooner would otherwise overtake an earlier one still waiting for a look-up, and a
-     * subject's later event reach its partition before its earlier one.
+     * subject's later event reach its partition before its earlier one. Nor is any record of it sent once a batch before
+     * it in the round has failed, even while its own records wait for the producer: the producer may then be dropped, and
+     * a record sent through the next one, or sent before the drop, could reach Kafka ahead of that batch's.
      */
     Publication publish(List<PendingEvent> events, Publication previous) {
-        return publish(events, previous.handedOff());
+        return publish(events, previous.handedOff(), previous.batch());
     }
 
-    private Publication publish(List<PendingEvent> events, Uni<Void> afterPrevious) {
-        Answers answers = new Answers(events);
+    private Publication publish(List<PendingEvent> events, Uni<Void> afterPrevious, Answers previous) {
+        Answers answers = new Answers(events, previous);
         Uni<Void> handedOff = Uni.createFrom().deferred(() -> topics.learn(topicsOf(events)))
                 .map(learned -> outgoing(events, answers)) // here, not on the sending thread, which may be sending the previous batch
                 .chain(outgoing -> afterPrevious.onFailure().invoke(() -> notSent(outgoing))
@@ -138,14 +140,15 @@ public class KafkaPublisher {
                 });
         Uni<Void> clearToFollow = handedOff.chain(() -> answers.failure() == null ? Uni.createFrom().voidItem()
                 : Uni.createFrom().failure(answers.failure()));
-        return new Publication(clearToFollow, answered);
+        return new Publication(clearToFollow, answered, answers);
     }
 
     /**
      * A batch on its way: {@code handedOff} ends once every record is with the producer, and fails when one could not
-     * be (no record after it was sent) or Kafka has failed one since; {@code answers} as {@link #publish(List)} tells.
+     * be (no record after it was sent) or Kafka has failed one since; {@code answers} as {@link #publish(List)} tells;
+     * {@code batch} is what the batches after it in the round look at before each record they send.
      */
-    record Publication(Uni<Void> handedOff, Uni<List<Refused>> answers) {
+    record Publication(Uni<Void> handedOff, Uni<List<Refused>> answers, Answers batch) {
     }
 
     /** The batch's topics whose names Kafka accepts, each once. */
@@ -179,10 +182,10 @@ public class KafkaPublisher {
      */
     private void sendInOrder(Producer<String, String> producer, List<Outgoing> outgoing, Answers answers) {
         int next = 0;
-        while (next < outgoing.size() && answers.failure() == null) {
+        while (next < outgoing.size() && answers.failureInRound() == null) {
             send(producer, outgoing.get(next++), answers);
         }
-        Throwable failure = answers.failure();
+        Throwable failure = answers.failureInRound();
         if (failure != null) {
             notSent(outgoing.subList(next, outgoing.size()));
             throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
@@ -199,7 +202,7 @@ public class KafkaPublisher {
     private void send(Producer<String, String> producer, Outgoing outgoing, Answers answers) {
         try {
             endRunIfFull(producer, outgoing.record());
-            if (answers.failure() != null) { // failed while the run before was waited for: sent now, it could overtake it
+            if (answers.failureInRound() != null) { // failed while the run before was waited for: sent now, it could overtake it
                 notSent(List.of(outgoing));
                 return;
             }
@@ -299,8 +302,10 @@ public class KafkaPublisher {
      * Kafka's answers to one batch, from its I/O thread: complete with the refusals (in batch order) once
      * every record is answered; failed at the first failure that may pass.
      */
-    private static final class Answers {
+    static final class Answers {
         private final List<PendingEvent> events;
+        /** The batch before it in the round, if any. */
+        private final Answers previous;
         private final Refused[] refused;
         private final AtomicIntegerArray answered;
         private final AtomicInteger pending;
@@ -309,8 +314,9 @@ public class KafkaPublisher {
         private volatile Producer<String, String> producer;
         final CompletableFuture<List<Refused>> all = new CompletableFuture<>();
 
-        Answers(List<PendingEvent> events) {
+        Answers(List<PendingEvent> events, Answers previous) {
             this.events = events;
+            this.previous = previous;
             this.refused = new Refused[events.size()];
             this.answered = new AtomicIntegerArray(events.size());
             this.pending = new AtomicInteger(events.size());
@@ -351,6 +357,11 @@ public class KafkaPublisher {
         /** A failure that may pass, once there is one. */
         Throwable failure() {
             return failure;
+        }
+
+        /** This batch's failure, or that of a batch before it in the round. */
+        Throwable failureInRound() {
+            return failure != null || previous == null ? failure : previous.failureInRound();
         }
 
         void refused(int index, String reason) {

@@ -16,9 +16,11 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -46,8 +48,11 @@ class RelayProducer implements KafkaPublisher.SendingThread {
     });
     private final Supplier<Producer<String, String>> newProducer;
     private final MeterRegistry registry;
-    /** Made on {@link #thread} only; dropped from any thread. */
-    private final AtomicReference<Client> current = new AtomicReference<>();
+    /** Made on {@link #thread} only, dropped from any thread; none after the last was dropped, until the next work. */
+    private Client current; // guarded by this
+    /** The last dropped producer's closing: the next one is made once it is closed (their metrics and names would clash). */
+    private CompletableFuture<Void> closing = CompletableFuture.completedFuture(null); // guarded by this
+    private volatile boolean closed;
 
     // The emitter is never sent through: injecting it declares the channel, whose configuration the producer takes
     @Inject
@@ -63,25 +68,28 @@ class RelayProducer implements KafkaPublisher.SendingThread {
 
     /** A producer and its metrics ({@code kafka_producer_*}, as the connector's own producers have). */
     private record Client(Producer<String, String> producer, KafkaClientMetrics metrics) {
-        void close(Duration patience) {
-            metrics.close();
-            try {
-                producer.close(patience);
-            } catch (RuntimeException failure) {
-                LOG.debugf("The relay's Kafka producer did not close cleanly: %s", failure);
-            }
-        }
     }
 
     @Override
     public Uni<Void> run(Consumer<Producer<String, String>> work) {
         return Uni.createFrom().<Void>item(() -> {
-            Client client = current.get();
+            if (closed) {
+                throw new IllegalStateException("The relay's Kafka producer is closed: the service is stopping");
+            }
+            Client client;
+            CompletableFuture<Void> lastClosing;
+            synchronized (this) {
+                client = current;
+                lastClosing = closing;
+            }
             if (client == null) {
+                lastClosing.join(); // soon: a producer closes without waiting for anything
                 Producer<String, String> producer = newProducer.get();
                 client = new Client(producer, new KafkaClientMetrics(producer));
                 client.metrics().bindTo(registry);
-                current.set(client);
+                synchronized (this) {
+                    current = client;
+                }
             }
             work.accept(client.producer());
             return null;
@@ -94,19 +102,52 @@ class RelayProducer implements KafkaPublisher.SendingThread {
      */
     @Override
     public void discard(Producer<String, String> producer) {
-        Client client = current.get();
-        if (client != null && client.producer() == producer && current.compareAndSet(client, null)) {
-            Infrastructure.getDefaultWorkerPool().execute(() -> client.close(Duration.ZERO));
-        } // else already discarded, for another batch it held
+        Client client;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (this) {
+            if (current == null || current.producer() != producer) {
+                return; // already discarded, for another batch it held
+            }
+            client = current;
+            current = null;
+            closing = done;
+        }
+        client.metrics().close();
+        try {
+            Infrastructure.getDefaultWorkerPool().execute(() -> {
+                close(producer, Duration.ZERO);
+                done.complete(null);
+            });
+        } catch (RejectedExecutionException stopping) {
+            close(producer, Duration.ZERO);
+            done.complete(null);
+        }
+    }
+
+    private static void close(Producer<String, String> producer, Duration patience) {
+        try {
+            producer.close(patience);
+        } catch (RuntimeException failure) {
+            LOG.debugf("The relay's Kafka producer did not close cleanly: %s", failure);
+        }
     }
 
     /** At shutdown, once the relay has stopped: what the producer holds has a moment to be sent. */
     @PreDestroy
     void close() {
-        Client client = current.getAndSet(null);
-        if (client != null) {
-            client.close(CLOSE_PATIENCE);
+        closed = true;
+        Client client;
+        CompletableFuture<Void> lastClosing;
+        synchronized (this) {
+            client = current;
+            current = null;
+            lastClosing = closing;
         }
+        if (client != null) {
+            client.metrics().close();
+            close(client.producer(), CLOSE_PATIENCE);
+        }
+        lastClosing.completeOnTimeout(null, CLOSE_PATIENCE.toMillis(), TimeUnit.MILLISECONDS).join();
         thread.shutdownNow();
     }
 }

@@ -98,6 +98,24 @@ class KafkaPublisherTest {
     }
 
     @Test
+    void noRecordOfTheRoundIsSentOnceABatchBeforeItFailed() {
+        PendingEvent created = event("order.created");
+        PendingEvent paid = later(created, "order.paid");
+        PendingEvent shipped = later(paid, "order.shipped");
+        Publication first = publisher.publish(List.of(created));
+        first.answers().subscribeAsCompletionStage();
+        Publication second = publisher.publish(List.of(paid), first);
+        second.answers().subscribeAsCompletionStage();
+        assertThat(producer.history()).hasSize(2);
+
+        producer.errorNext(new NotLeaderOrFollowerException("moving")); // the first batch fails, the second is still with the producer
+        CompletableFuture<List<Refused>> third = publisher.publish(List.of(shipped), second).answers().subscribeAsCompletionStage();
+
+        assertThat(producer.history()).as("sent now, it could reach Kafka before the first batch's next copy").hasSize(2);
+        assertThat(third).failsWithin(Duration.ofSeconds(5));
+    }
+
+    @Test
     void aBatchThatFailedHasWhatTheProducerStillHoldsDropped() throws Exception {
         assertThat(publishAnswering(List.of(event("order.created")), record -> null)).isEmpty();
         assertThat(sendingThread.discarded).as("an answered batch leaves the producer alone").isEmpty();

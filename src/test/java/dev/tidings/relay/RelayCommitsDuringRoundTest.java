@@ -54,7 +54,7 @@ class RelayCommitsDuringRoundTest {
 
         private Publication held(Publication publication) {
             return new Publication(publication.handedOff(),
-                    CallerContext.returnTo(publication.answers().call(() -> Uni.createFrom().completionStage(release))));
+                    CallerContext.returnTo(publication.answers().call(() -> Uni.createFrom().completionStage(release))), publication.batch());
         }
     }
 
