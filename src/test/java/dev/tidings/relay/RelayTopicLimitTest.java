@@ -138,7 +138,7 @@ class RelayTopicLimitTest {
     /** The topic's events with this key, each once, in the order of their first copies. */
     private static List<String> firstCopies(KafkaRecords records, String subject) {
         return records.withKey(subject).stream()
-                .map(record -> new String(record.headers().lastHeader("ce_id").value())).distinct().toList();
+                .map(RelayTopicLimitTest::eventId).distinct().toList();
     }
 
     private static String eventId(ConsumerRecord<String, String> record) {
