@@ -2,20 +2,24 @@ package dev.tidings.relay;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,27 +51,50 @@ class RelayProducer implements KafkaPublisher.SendingThread {
         return sending;
     });
     private final Supplier<Producer<String, String>> newProducer;
-    private final MeterRegistry registry;
+    /** Where the producers' metrics go; empty when Quarkus' Kafka metrics are turned off. */
+    private final Optional<MeterRegistry> registry;
     /** Made on {@link #thread} only, dropped from any thread; none after the last was dropped, until the next work. */
     private Client current; // guarded by this
     /** The last dropped producer's closing: the next one is made once it is closed (their metrics and names would clash). */
     private CompletableFuture<Void> closing = CompletableFuture.completedFuture(null); // guarded by this
     private volatile boolean closed;
 
-    // The emitter is never sent through: injecting it declares the channel, whose configuration the producer takes
+    // The emitter is never sent through: injecting it declares the channel, whose configuration the producer takes.
+    // Its metrics follow the switches Quarkus' Micrometer binder for Kafka clients reads.
     @Inject
     RelayProducer(@Channel(KafkaPublisher.CHANNEL) MutinyEmitter<String> channel, KafkaClientService clients,
-                  MeterRegistry registry) {
-        this(() -> new KafkaProducer<>(new HashMap<>(clients.getProducer(KafkaPublisher.CHANNEL).configuration())), registry);
+                  MeterRegistry registry,
+                  @ConfigProperty(name = "quarkus.micrometer.binder.kafka.enabled") Optional<Boolean> kafkaMetrics,
+                  @ConfigProperty(name = "quarkus.micrometer.binder-enabled-default", defaultValue = "true") boolean bindersByDefault) {
+        this(() -> new KafkaProducer<>(new HashMap<>(clients.getProducer(KafkaPublisher.CHANNEL).configuration())),
+                metricsIn(registry, kafkaMetrics, bindersByDefault));
     }
 
-    RelayProducer(Supplier<Producer<String, String>> newProducer, MeterRegistry registry) {
+    /** As Quarkus decides for its own Kafka clients: the Kafka binder's switch, or all binders' when it is not set. */
+    static Optional<MeterRegistry> metricsIn(MeterRegistry registry, Optional<Boolean> kafkaMetrics, boolean bindersByDefault) {
+        return kafkaMetrics.orElse(bindersByDefault) ? Optional.of(registry) : Optional.empty();
+    }
+
+    RelayProducer(Supplier<Producer<String, String>> newProducer, Optional<MeterRegistry> registry) {
         this.newProducer = newProducer;
         this.registry = registry;
     }
 
-    /** A producer and its metrics ({@code kafka_producer_*}, as the connector's own producers have). */
-    private record Client(Producer<String, String> producer, KafkaClientMetrics metrics) {
+    /** A producer and its metrics ({@code kafka_producer_*}, as the connector's own producers have), if they are kept. */
+    private record Client(Producer<String, String> producer, Optional<KafkaClientMetrics> metrics) {
+        void removeMetrics() {
+            metrics.ifPresent(KafkaClientMetrics::close);
+        }
+    }
+
+    /**
+     * Makes the producer while the service starts, so the first event after a start does not wait for it and a
+     * configuration Kafka's client refuses shows at once. Not a reason to refuse to start (the broker's address may
+     * not resolve yet): the relay's first round tries again.
+     */
+    void start(@Observes StartupEvent startup) {
+        run(producer -> { }).subscribe().with(made -> { },
+                failure -> LOG.warnf("The relay's Kafka producer could not be made yet; the relay tries again: %s", failure));
     }
 
     @Override
@@ -85,8 +112,11 @@ class RelayProducer implements KafkaPublisher.SendingThread {
             if (client == null) {
                 lastClosing.join(); // soon: a producer closes without waiting for anything
                 Producer<String, String> producer = newProducer.get();
-                client = new Client(producer, new KafkaClientMetrics(producer));
-                client.metrics().bindTo(registry);
+                client = new Client(producer, registry.map(meters -> {
+                    KafkaClientMetrics metrics = new KafkaClientMetrics(producer);
+                    metrics.bindTo(meters);
+                    return metrics;
+                }));
                 synchronized (this) {
                     current = client;
                 }
@@ -112,7 +142,7 @@ class RelayProducer implements KafkaPublisher.SendingThread {
             current = null;
             closing = done;
         }
-        client.metrics().close();
+        client.removeMetrics();
         try {
             Infrastructure.getDefaultWorkerPool().execute(() -> {
                 close(producer, Duration.ZERO);
@@ -144,7 +174,7 @@ class RelayProducer implements KafkaPublisher.SendingThread {
             lastClosing = closing;
         }
         if (client != null) {
-            client.metrics().close();
+            client.removeMetrics();
             close(client.producer(), CLOSE_PATIENCE);
         }
         lastClosing.completeOnTimeout(null, CLOSE_PATIENCE.toMillis(), TimeUnit.MILLISECONDS).join();

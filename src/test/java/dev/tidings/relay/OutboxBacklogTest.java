@@ -1,6 +1,7 @@
 package dev.tidings.relay;
 
 import dev.tidings.support.Database;
+import dev.tidings.support.Metrics;
 import dev.tidings.support.Orders;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;

@@ -6,6 +6,7 @@ import dev.tidings.support.Accounts;
 import dev.tidings.support.Api;
 import dev.tidings.support.Database;
 import dev.tidings.support.KafkaRecords;
+import dev.tidings.support.Metrics;
 import dev.tidings.support.Orders;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -61,6 +62,14 @@ class OutboxRelayTest {
         assertThat(header(record, "ce_subject")).isEqualTo("order/" + id);
         assertThat(header(record, "content-type")).isEqualTo("application/json");
         assertThat(record.headers().lastHeader("ce_account")).as("an operator's own event belongs to no account").isNull();
+    }
+
+    @Test
+    void theRelaysProducerReportsItsMetricsUnderTheChannelsClientId() {
+        String id = Orders.place("relay-metrics");
+        orderTopic.awaitKey("order/" + id, 1);
+        assertThat(Metrics.value("kafka_producer_record_send_total", Map.of("client_id", "kafka-producer-events-out")))
+                .isPositive();
     }
 
     @Test
