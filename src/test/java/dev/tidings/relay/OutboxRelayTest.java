@@ -65,11 +65,12 @@ class OutboxRelayTest {
     }
 
     @Test
-    void theRelaysProducerReportsItsMetricsUnderTheChannelsClientId() {
+    void kafkasClientMetricsAreReportedForTheRelaysProducerAndTheFanoutsConsumer() {
         String id = Orders.place("relay-metrics");
         orderTopic.awaitKey("order/" + id, 1);
         assertThat(Metrics.value("kafka_producer_record_send_total", Map.of("client_id", "kafka-producer-events-out")))
                 .isPositive();
+        assertThat(Metrics.exposition()).containsPattern("(?m)^kafka_consumer_\\w+\\{[^}]*client_id=\"kafka-consumer-webhook-fanout\"");
     }
 
     @Test
