@@ -2,14 +2,12 @@ package dev.tidings.relay;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -85,16 +83,6 @@ class RelayProducer implements KafkaPublisher.SendingThread {
         void removeMetrics() {
             metrics.ifPresent(KafkaClientMetrics::close);
         }
-    }
-
-    /**
-     * Makes the producer while the service starts, so the first event after a start does not wait for it and a
-     * configuration Kafka's client refuses shows at once. Not a reason to refuse to start (the broker's address may
-     * not resolve yet): the relay's first round tries again.
-     */
-    void start(@Observes StartupEvent startup) {
-        run(producer -> { }).subscribe().with(made -> { },
-                failure -> LOG.warnf("The relay's Kafka producer could not be made yet; the relay tries again: %s", failure));
     }
 
     @Override

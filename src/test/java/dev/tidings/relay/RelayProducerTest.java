@@ -17,10 +17,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
- * The relay's producer is made while the service starts (or on first use, if it could not be then), with its metrics when Quarkus keeps Kafka clients' metrics, and closed
+ * The relay's producer is made on first use, with its metrics when Quarkus keeps Kafka clients' metrics, and closed
  * and replaced once a batch it held is given up (that its records
  * then fail at once is Kafka's producer's part, shown against a broker by {@link RelayTopicLimitTest}).
  */
@@ -55,15 +54,6 @@ class RelayProducerTest {
         producer.setMockMetrics(sent.metricName(), sent);
         made.add(producer);
         return producer;
-    }
-
-    @Test
-    void theProducerIsMadeWhileTheServiceStarts() {
-        relayProducer.start(null);
-        await().atMost(Duration.ofSeconds(5)).until(() -> made.size() == 1);
-
-        assertThat(producerOfNextRun()).as("the first batch goes through it").isSameAs(made.get(0));
-        assertThat(made).hasSize(1);
     }
 
     @Test
