@@ -10,6 +10,7 @@ import dev.tidings.webhook.DeliveryStatus;
 import dev.tidings.webhook.SubscriptionStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -28,7 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The webhook dead-letter queue: parks deliveries that will not be attempted again, and replays them
  * with a fresh retry schedule. Every parked delivery is counted, gauged and logged once at WARN.
+ * Made at startup, so its series exist from then at zero (an alert sees the first parked delivery as an increase).
  */
+@Startup
 @ApplicationScoped
 public class DeadLetterQueue {
 
