@@ -74,6 +74,16 @@ class OperatorMetricsTest {
     }
 
     @Test
+    void theDatabaseClientsGaugesAreLeftOutAndThePoolsCountEveryConnection() {
+        Orders.place("pooled");
+
+        String exposition = Metrics.exposition();
+        assertThat(exposition).containsPattern("(?m)^postgresql_processing_seconds_count\\{")
+                .containsPattern("(?m)^sql_pool_queue_size\\{").containsPattern("(?m)^sql_pool_active\\{")
+                .doesNotContainPattern("(?m)^postgresql_queue_size\\{").doesNotContainPattern("(?m)^postgresql_current\\{");
+    }
+
+    @Test
     void theOperatorsMetricsAreExposedAndWrittenDownForTheDashboardCheck() throws IOException {
         Subscribed webhook = Webhooks.subscribeNewEndpoint(receiver, "order.created");
         Orders.place("exposition");
