@@ -3,6 +3,7 @@ package dev.tidings.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -13,9 +14,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Answers a body over {@code quarkus.http.limits.max-body-size} with a 413 problem+json: bodies with a
  * declared length are refused before they are read, chunked ones when the HTTP layer gives up on them.
+ * A declared length is checked once the request is authorised (a request without a valid key is 401 whatever
+ * else is wrong with it) and before Quarkus' own check of it, which would answer without a problem body.
  */
 @ApplicationScoped
 public class BodyLimitProblem {
+
+    /** After Quarkus' authentication (-200) and authorisation (-100) filters, before its upload limit (-2). */
+    static final int AFTER_AUTHORISATION = RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1;
 
     private final long maxBodySize;
     private final String body;
@@ -27,7 +33,7 @@ public class BodyLimitProblem {
     }
 
     void register(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE).handler(this::checkDeclaredLength);
+        router.route().order(AFTER_AUTHORISATION).handler(this::checkDeclaredLength);
         router.route().order(Integer.MIN_VALUE).failureHandler(context -> {
             if (context.statusCode() == 413) {
                 respond(context);

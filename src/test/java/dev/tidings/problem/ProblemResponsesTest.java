@@ -87,6 +87,14 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void anOversizedBodyWithoutAKeyIs401() {
+        RestAssured.given().contentType("application/json").body("{\"customerId\":\"" + "x".repeat(1_100_000) + "\"}")
+                .post("/orders").then()
+                .statusCode(401)
+                .contentType("application/problem+json");
+    }
+
+    @Test
     void anOversizedChunkedBodyIs413() {
         byte[] huge = ("{\"customerId\":\"" + "x".repeat(1_100_000) + "\"}").getBytes();
         Api.given().body(new java.io.ByteArrayInputStream(huge)).post("/orders").then()
