@@ -1,6 +1,7 @@
 package dev.tidings.health;
 
 import dev.tidings.config.KafkaAdmins;
+import dev.tidings.problem.FailureText;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -63,7 +64,7 @@ public class KafkaBrokerHealth implements HealthCheck {
         return Uni.createFrom().completionStage(() -> admin.describeCluster(
                         new DescribeClusterOptions().timeoutMs((int) PROBE_TIMEOUT.toMillis())).clusterId().toCompletionStage())
                 .invoke(id -> lastAnswer = Instant.now())
-                .onFailure().invoke(failure -> lastFailure = failure.getClass().getSimpleName())
+                .onFailure().invoke(failure -> lastFailure = FailureText.of(failure, "no answer"))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }

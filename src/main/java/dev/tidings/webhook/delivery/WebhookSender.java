@@ -2,6 +2,7 @@ package dev.tidings.webhook.delivery;
 
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.Timestamps;
+import dev.tidings.problem.FailureText;
 import dev.tidings.webhook.signing.WebhookSigner;
 import dev.tidings.webhook.subscription.RefusedTarget;
 import dev.tidings.webhook.subscription.TargetResolver;
@@ -146,7 +147,7 @@ public class WebhookSender {
         } else if (isTimeout(failure)) {
             message = "Timed out after " + timeout.toMillis() + " ms";
         } else {
-            message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+            message = FailureText.of(failure, "The request failed; the HTTP client gave no reason");
         }
         return message.length() > MAX_ERROR_LENGTH ? message.substring(0, MAX_ERROR_LENGTH) : message;
     }
