@@ -18,6 +18,14 @@ class RetryAfterTest {
     }
 
     @Test
+    void theObsoleteHttpDateFormatsAreReadToo() {
+        assertThat(RetryAfter.of(503, "Saturday, 28-Nov-26 10:16:00 GMT", NOW)).contains(Duration.ofSeconds(30));
+        assertThat(RetryAfter.of(503, "Sat Nov 28 10:16:00 2026", NOW)).contains(Duration.ofSeconds(30));
+        assertThat(RetryAfter.of(429, "Sun Dec  6 10:15:30 2026", NOW)).contains(Duration.ofHours(24));
+        assertThat(RetryAfter.of(429, "Monday, 28-Nov-77 10:16:00 GMT", NOW)).as("1977, not 2077").contains(Duration.ZERO);
+    }
+
+    @Test
     void delaysAreCappedAtADayAndNeverNegative() {
         assertThat(RetryAfter.of(429, "999999", NOW)).contains(Duration.ofHours(24));
         assertThat(RetryAfter.of(429, "Sat, 28 Nov 2026 10:00:00 GMT", NOW)).contains(Duration.ZERO);
