@@ -85,7 +85,10 @@ public class OrderEvents {
                 Timestamps.format(order.cancelledAt)));
     }
 
-    /** Every order event is emitted in the latest version of its type and belongs to the order's account. */
+    /**
+     * Every order event is emitted in the latest version of its type, as the order's account's; OrderService gives a
+     * change's event the account its request acts for.
+     */
     private EventDraft draft(BuiltInEventType type, Order order, Object data) {
         return new EventDraft(type.wireName(), type.latestVersion(), order.subject(), json.valueToTree(data), order.accountId);
     }

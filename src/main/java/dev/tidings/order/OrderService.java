@@ -113,13 +113,15 @@ public class OrderService {
 
     /**
      * Loads the order with a row lock, so concurrent mutations of one order run one after the other and
-     * each checks the status the previous one left, then applies the change and appends its event.
+     * each checks the status the previous one left, then applies the change and appends its event. The event
+     * belongs to the account the request acts for (CONTRACT §11): an operator acting for no account makes an event
+     * of no account, even on an account's order.
      */
     private Uni<Order> mutate(Scope scope, UUID id, Function<Order, EventDraft> change) {
         return Panache.getSession()
                 .chain(session -> session.find(Order.class, id, LockModeType.PESSIMISTIC_WRITE))
                 .map(order -> order != null && scope.includes(order.accountId) ? order : null)
                 .onItem().ifNull().failWith(() -> new ResourceNotFound("Order", id))
-                .chain(order -> outbox.append(change.apply(order)).replaceWith(order));
+                .chain(order -> outbox.append(change.apply(order).withAccount(scope.account())).replaceWith(order));
     }
 }

@@ -9,4 +9,9 @@ import java.util.UUID;
  * gives it id, time and source.
  */
 public record EventDraft(String eventType, int version, String subject, JsonNode data, UUID account) {
+
+    /** The same event, belonging to {@code owner} (null: the operators'). */
+    public EventDraft withAccount(UUID owner) {
+        return new EventDraft(eventType, version, subject, data, owner);
+    }
 }

@@ -158,6 +158,20 @@ class AccountIsolationTest {
     }
 
     @Test
+    void anEventBelongsToTheAccountTheRequestActsFor() {
+        String order = a.given().body(Orders.newOrder("iso-acts-for")).post("/orders").then().statusCode(201).extract().path("id");
+        Api.given().body(Map.of("amount", 25.50, "reference", "by-the-operator")).post("/orders/{id}/payments", order)
+                .then().statusCode(200);
+        a.operatorActingAs().body(Map.of("carrier", "DHL", "trackingNumber", "1")).post("/orders/{id}/shipments", order)
+                .then().statusCode(200);
+        await().atMost(PATIENCE).until(() -> typesOf(Api.given(), order).size() == 3);
+
+        assertThat(typesOf(Api.given(), order)).containsExactly("order.created", "order.payment_received", "order.shipped");
+        assertThat(typesOf(a.given(), order)).as("the payment was made by an operator acting for no account")
+                .containsExactly("order.created", "order.shipped");
+    }
+
+    @Test
     void customEventsBelongToThePublishingAccount() {
         String type = "isolation" + System.nanoTime() + ".paid";
         Api.given().body(Map.of("eventType", type, "description", "test", "schema", Map.of("type", "object")))
@@ -339,6 +353,11 @@ class AccountIsolationTest {
             request.queryParam("account", account);
         }
         return request.get("/events").then().statusCode(200).extract().jsonPath().getList("items");
+    }
+
+    private static List<String> typesOf(RequestSpecification as, String orderId) {
+        return as.queryParam("subject", "order/" + orderId).get("/events").then().statusCode(200).extract().jsonPath()
+                .getList("items.event.eventType");
     }
 
     private static boolean visible(String orderId) {
