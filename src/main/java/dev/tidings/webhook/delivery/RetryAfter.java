@@ -44,7 +44,7 @@ public final class RetryAfter {
     }
 
     private static Optional<Instant> httpDate(String value, Instant now) {
-        // RFC 850's two-digit year: the one within 50 years of now, looking back rather than ahead (RFC 9110 §5.6.7)
+        // RFC 850's two-digit year: one more than 50 years ahead is the last year in the past with those digits (RFC 9110 §5.6.7)
         int thisYear = now.atZone(ZoneOffset.UTC).getYear();
         DateTimeFormatter rfc850 = new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern("EEEE, dd-MMM-")
                 .appendValueReduced(ChronoField.YEAR, 2, 2, thisYear - 49).appendPattern(" HH:mm:ss 'GMT'")
