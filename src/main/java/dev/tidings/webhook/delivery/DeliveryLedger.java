@@ -1,5 +1,7 @@
 package dev.tidings.webhook.delivery;
 
+import dev.tidings.background.PipelinedTransaction;
+import dev.tidings.background.PipelinedTransaction.Statement;
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.TimeOrderedIds;
 import dev.tidings.webhook.AttemptStatus;
@@ -169,42 +171,39 @@ public class DeliveryLedger {
      * streak on its own.
      */
     Uni<Void> recordSuccesses(List<Success> successes) {
-        return pool.withTransaction(c -> c.query(PLAN_ONCE).execute()
-                        .chain(() -> lockAndResetStreaks(c, successes)).chain(() -> markSucceeded(c, successes)))
+        UUID[] webhookIds = successes.stream().map(success -> success.delivery().webhookId()).distinct().toArray(UUID[]::new);
+        return pool.withConnection(c -> PipelinedTransaction.run(c, List.of(
+                        Statement.of(PLAN_ONCE),
+                        Statement.of(LOCK_SUBSCRIPTIONS, Tuple.of(webhookIds)),
+                        Statement.of(RESET_STREAKS, Tuple.of(ids(successes), leaseTokens(successes),
+                                DeliveryStatus.PENDING.wireName(), DeliveryStatus.DEAD.wireName())),
+                        Statement.of(ALL_SUCCEEDED, allSucceeded(successes)))))
+                .map(answers -> {
+                    Map<UUID, Integer> attempts = new HashMap<>();
+                    answers.get(answers.size() - 1).forEach(row -> attempts.put(row.getUUID("id"), row.getInteger("attempts")));
+                    return attempts;
+                })
                 .invoke(attempts -> successes.stream().map(success -> success.delivery().id()).filter(id -> !attempts.containsKey(id))
                         .forEach(id -> LOG.infof("Outcome of delivery %s not recorded: its lease ended before the attempt did", id)))
                 .replaceWithVoid();
     }
 
-    private static Uni<Void> lockAndResetStreaks(SqlConnection c, List<Success> successes) {
-        UUID[] webhookIds = successes.stream().map(success -> success.delivery().webhookId()).distinct().toArray(UUID[]::new);
-        return c.preparedQuery(LOCK_SUBSCRIPTIONS).execute(Tuple.of(webhookIds))
-                .chain(() -> c.preparedQuery(RESET_STREAKS).execute(Tuple.of(ids(successes), leaseTokens(successes),
-                        DeliveryStatus.PENDING.wireName(), DeliveryStatus.DEAD.wireName())))
-                .replaceWithVoid();
-    }
-
-    /** Ends, unparks and logs the deliveries still leased to their attempts; answers their attempt counts, by delivery. */
-    private static Uni<Map<UUID, Integer>> markSucceeded(SqlConnection c, List<Success> successes) {
-        return c.preparedQuery(ALL_SUCCEEDED).execute(Tuple.tuple()
-                        .addValue(ids(successes))
-                        .addValue(leaseTokens(successes))
-                        .addValue(column(successes, success -> success.result().responseStatus(), Integer[]::new))
-                        .addValue(column(successes, success -> TimeOrderedIds.next(), UUID[]::new))
-                        .addValue(column(successes, success -> success.delivery().webhookId(), UUID[]::new))
-                        .addValue(column(successes, success -> success.delivery().eventId(), UUID[]::new))
-                        .addValue(column(successes, success -> success.delivery().eventType(), String[]::new))
-                        .addValue(column(successes, success -> durationMs(success.result()), Integer[]::new))
-                        .addValue(column(successes, success -> success.result().attemptedAt().atOffset(ZoneOffset.UTC), OffsetDateTime[]::new))
-                        .addString(DeliveryStatus.SUCCEEDED.wireName())
-                        .addString(DeliveryStatus.PENDING.wireName())
-                        .addString(DeliveryStatus.DEAD.wireName())
-                        .addString(AttemptStatus.SUCCEEDED.wireName()))
-                .map(rows -> {
-                    Map<UUID, Integer> attempts = new HashMap<>();
-                    rows.forEach(row -> attempts.put(row.getUUID("id"), row.getInteger("attempts")));
-                    return attempts;
-                });
+    /** The arguments of {@link #ALL_SUCCEEDED}: ends, unparks and logs the deliveries still leased to their attempts. */
+    private static Tuple allSucceeded(List<Success> successes) {
+        return Tuple.tuple()
+                .addValue(ids(successes))
+                .addValue(leaseTokens(successes))
+                .addValue(column(successes, success -> success.result().responseStatus(), Integer[]::new))
+                .addValue(column(successes, success -> TimeOrderedIds.next(), UUID[]::new))
+                .addValue(column(successes, success -> success.delivery().webhookId(), UUID[]::new))
+                .addValue(column(successes, success -> success.delivery().eventId(), UUID[]::new))
+                .addValue(column(successes, success -> success.delivery().eventType(), String[]::new))
+                .addValue(column(successes, success -> durationMs(success.result()), Integer[]::new))
+                .addValue(column(successes, success -> success.result().attemptedAt().atOffset(ZoneOffset.UTC), OffsetDateTime[]::new))
+                .addString(DeliveryStatus.SUCCEEDED.wireName())
+                .addString(DeliveryStatus.PENDING.wireName())
+                .addString(DeliveryStatus.DEAD.wireName())
+                .addString(AttemptStatus.SUCCEEDED.wireName());
     }
 
     private static UUID[] ids(List<Success> successes) {

@@ -1,6 +1,8 @@
 package dev.tidings.webhook.delivery;
 
 import dev.tidings.background.BackgroundLoop;
+import dev.tidings.background.PipelinedTransaction;
+import dev.tidings.background.PipelinedTransaction.Statement;
 import dev.tidings.config.BoundedDatabasePool;
 import dev.tidings.config.EventsConfig;
 import dev.tidings.schema.Deprecations;
@@ -18,6 +20,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -359,7 +362,8 @@ public class DeliveryWorker {
     }
 
     /**
-     * Leases up to {@code free} due deliveries and loads what their attempts need, in one transaction. The claim
+     * Leases up to {@code free} due deliveries and loads what their attempts need, in one round trip (two when it
+     * searches in turns after the oldest, each a transaction of its own; see {@link #leaseAmong}). The claim
      * first looks through the oldest due deliveries only ({@link #LOOK_THROUGH_PER_SLOT}); if that fills fewer slots
      * than are free although there may be more due (it looked through as many as it could), it searches the
      * subscriptions with due deliveries in turns, so a subscription at its limit with a long backlog never hides the
@@ -372,9 +376,7 @@ public class DeliveryWorker {
      * claim that filled it took all its room, so the lease that frees room always wakes the loop.
      */
     private Uni<List<Claimed>> claim(int free, UUID[] beingRecorded) {
-        return pool.withTransaction(c -> c.query(TAKE_TURN).execute()
-                        .chain(() -> atMostEvery(FORGET_EVERY, lastForgotten) ? c.query(FORGET_OLD_SENDS).execute().replaceWithVoid() : Uni.createFrom().voidItem())
-                        .chain(() -> planAgainIfSlow(c, lease(c, free, beingRecorded))))
+        return pool.withConnection(c -> planAgainIfSlow(c, lease(c, free, beingRecorded)))
                 .map(leased -> {
                     Map<UUID, Long> taken = leased.stream().collect(Collectors.groupingBy(row -> row.getUUID("webhook_id"), Collectors.counting()));
                     Map<UUID, List<String>> secrets = new HashMap<>();
@@ -405,13 +407,16 @@ public class DeliveryWorker {
             return inTurns(c, free, beingRecorded, new ArrayList<>(), 1);
         }
         int lookThrough = LOOK_THROUGH_PER_SLOT * free;
-        return c.preparedQuery(CLAIM_FROM_OLDEST).execute(arguments(free, beingRecorded).addInteger(lookThrough)).chain(oldest -> {
+        return leaseAmong(c, CLAIM_FROM_OLDEST, arguments(free, beingRecorded).addInteger(lookThrough)).chain(oldest -> {
             List<Row> leased = new ArrayList<>(oldest.size());
             oldest.forEach(leased::add);
             if (!leased.isEmpty()) {
                 inTurnsOnly.lookedAtOldest(lookedAtOldest, false);
                 return leased.size() == free || leased.get(0).getLong("seen") < lookThrough
-                        ? Uni.createFrom().item(leased) : inTurns(c, free, beingRecorded, leased, 0);
+                        ? Uni.createFrom().item(leased) : inTurns(c, free, beingRecorded, leased, 0).onFailure().recoverWithItem(failure -> {
+                            LOG.warnf("A claim's search in turns failed; it starts what it leased before: %s", failure);
+                            return leased;
+                        });
             }
             return inTurns(c, free, beingRecorded, leased, lookThrough).invoke(found -> inTurnsOnly.lookedAtOldest(lookedAtOldest, !found.isEmpty()));
         });
@@ -420,7 +425,7 @@ public class DeliveryWorker {
     /** Adds to {@code leased} what {@link #CLAIM_FROM_NEXT} leases if at least {@code mustBeDue} deliveries are due. */
     private Uni<List<Row>> inTurns(SqlConnection c, int free, UUID[] beingRecorded, List<Row> leased, int mustBeDue) {
         UUID from = searchedUpTo;
-        return c.preparedQuery(CLAIM_FROM_NEXT).execute(arguments(free - leased.size(), beingRecorded).addInteger(mustBeDue).addUUID(from)).map(next -> {
+        return leaseAmong(c, CLAIM_FROM_NEXT, arguments(free - leased.size(), beingRecorded).addInteger(mustBeDue).addUUID(from)).map(next -> {
             List<UUID> taken = new ArrayList<>(next.size());
             next.forEach(row -> {
                 leased.add(row);
@@ -429,6 +434,20 @@ public class DeliveryWorker {
             searchedUpTo = lastInTurn(taken, from);
             return leased;
         });
+    }
+
+    /**
+     * Runs one of the claims in a transaction of its own, in one round trip: its turn on the lock, now and then the
+     * forgetting of old sends, and the claim.
+     */
+    private Uni<RowSet<Row>> leaseAmong(SqlConnection c, String claim, Tuple arguments) {
+        List<Statement> statements = new ArrayList<>(3);
+        statements.add(Statement.of(TAKE_TURN));
+        if (atMostEvery(FORGET_EVERY, lastForgotten)) {
+            statements.add(Statement.of(FORGET_OLD_SENDS));
+        }
+        statements.add(Statement.of(claim, arguments));
+        return PipelinedTransaction.run(c, statements).map(answers -> answers.get(answers.size() - 1));
     }
 
     /**
