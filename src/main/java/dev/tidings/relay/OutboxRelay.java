@@ -2,6 +2,7 @@ package dev.tidings.relay;
 
 import dev.tidings.background.BackgroundLoop;
 import dev.tidings.background.PgNotifications;
+import dev.tidings.background.PipelinedTransaction;
 import dev.tidings.config.EventsConfig;
 import dev.tidings.event.Timestamps;
 import dev.tidings.relay.KafkaPublisher.Publication;
@@ -115,6 +116,11 @@ public class OutboxRelay {
     private final BackgroundLoop tellHolder;
     /** Completed when events commit in this process while a round waits for Kafka's answer to a short claim. */
     private final AtomicReference<CompletableFuture<Void>> commitDuringRound = new AtomicReference<>();
+    /**
+     * Whether this relay held the cursor in its last round: then it most likely holds it again, and its first claim goes
+     * out with the cursor's lock. A replica that does not hold it sends no claim it would only throw away.
+     */
+    private volatile boolean heldCursor = true;
 
     public OutboxRelay(Pool pool, KafkaPublisher publisher, RelayMetrics metrics, PgNotifications notifications,
                        EventsConfig config) {
@@ -169,22 +175,45 @@ public class OutboxRelay {
      * each batch had been relayed alone.
      */
     Uni<Boolean> relayBatch() {
-        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_CURSOR)
-                        .execute(Tuple.of(idleTransactionTimeoutMillis))
-                        .chain(cursor -> {
-                            if (!cursor.iterator().hasNext()) {
-                                if (committedHere.getAndSet(false)) {
-                                    tellHolder.wake();
-                                }
-                                return Uni.createFrom().item(Batch.NONE);
+        return PipelinedTransaction.withTransaction(pool, connection -> {
+                    Uni<RowSet<Row>> cursor = PipelinedTransaction.sendNow(connection.preparedQuery(LOCK_CURSOR).execute(Tuple.of(idleTransactionTimeoutMillis)));
+                    // the first claim goes out with the lock, in the same round trip, when this relay held the cursor last time
+                    Claim first = heldCursor ? claimNow(connection, 0L) : null;
+                    return cursor.chain(rows -> {
+                        heldCursor = rows.iterator().hasNext();
+                        if (!heldCursor) {
+                            if (first != null) {
+                                doneWith(first);
                             }
-                            committedHere.set(false); // the claims below see whatever committed before this
-                            long lastSequence = cursor.iterator().next().getLong(0);
-                            return claimAhead(connection, new ArrayList<>(), 0L)
-                                    .chain(window -> settleInOrder(connection, window, lastSequence));
-                        }))
+                            if (committedHere.getAndSet(false)) {
+                                tellHolder.wake();
+                            }
+                            return Uni.createFrom().item(Batch.NONE);
+                        }
+                        committedHere.set(false); // the claims below see whatever committed before this
+                        long lastSequence = rows.iterator().next().getLong(0);
+                        return claimAhead(connection, new ArrayList<>(), first != null ? first : claimNow(connection, 0L))
+                                .chain(window -> settleInOrder(connection, window, lastSequence));
+                    });
+                })
                 .invoke(this::committed)
                 .map(Batch::full);
+    }
+
+    /** A claim sent, and the commits in this process from just before it was sent on. */
+    private record Claim(long after, Uni<List<PendingEvent>> events, CompletableFuture<Void> commit) {
+    }
+
+    /** What commits from now on is no longer the claim's concern. */
+    private void doneWith(Claim claim) {
+        commitDuringRound.compareAndSet(claim.commit(), null);
+    }
+
+    /** Sends a claim of the events after {@code after} now; what commits while it runs is claimed next. */
+    private Claim claimNow(SqlConnection connection, long after) {
+        CompletableFuture<Void> commit = new CompletableFuture<>();
+        commitDuringRound.set(commit); // before the claim: what commits while it runs is claimed next
+        return new Claim(after, PipelinedTransaction.sendNow(claim(connection, after)), commit);
     }
 
     /** A claimed batch whose records are on their way to Kafka. */
@@ -192,33 +221,33 @@ public class OutboxRelay {
     }
 
     /**
-     * Claims and sends batches until the window is full or a claim comes back empty. After a claim that is not full
-     * it waits for Kafka's answer to the window's last batch, but claims again at once if events commit in this process
-     * meanwhile: they are on their way in this round instead of waiting for it to end and then for a round of their own.
+     * Sends the claimed batch and claims on until the window is full or a claim comes back empty. After a claim that is
+     * not full it waits for Kafka's answer to the window's last batch, but claims again at once if events commit in this
+     * process meanwhile: they are on their way in this round instead of waiting for it to end and then for a round of
+     * their own.
      */
-    private Uni<List<InFlight>> claimAhead(SqlConnection connection, List<InFlight> window, long after) {
-        CompletableFuture<Void> commit = new CompletableFuture<>();
-        commitDuringRound.set(commit); // before the claim: what commits while it runs is claimed next
-        return claim(connection, after).chain(events -> {
+    private Uni<List<InFlight>> claimAhead(SqlConnection connection, List<InFlight> window, Claim claim) {
+        return claim.events().chain(events -> {
             if (events.isEmpty()) {
                 // Not the end of the window while an answer is pending: a claim may find a write before its writer's
                 // signal comes, and that late signal then brings an empty claim, not the next write's events
-                return window.isEmpty() ? Uni.createFrom().item(window) : answerOrCommit(connection, window, after, commit);
+                return window.isEmpty() ? Uni.createFrom().item(window) : answerOrCommit(connection, window, claim.after(), claim.commit());
             }
             window.add(send(events, window));
             long last = events.get(events.size() - 1).id();
             if (window.size() == PIPELINE_DEPTH) {
                 return Uni.createFrom().item(window);
             }
-            return events.size() == batchSize ? claimAhead(connection, window, last) : answerOrCommit(connection, window, last, commit);
-        }).eventually(() -> commitDuringRound.compareAndSet(commit, null));
+            return events.size() == batchSize ? claimAhead(connection, window, claimNow(connection, last))
+                    : answerOrCommit(connection, window, last, claim.commit());
+        }).eventually(() -> doneWith(claim));
     }
 
     /** The window as it is once Kafka answered its last batch, or claimed on from {@code after} if a commit comes first. */
     private Uni<List<InFlight>> answerOrCommit(SqlConnection connection, List<InFlight> window, long after, CompletableFuture<Void> commit) {
         Uni<Boolean> committed = CallerContext.returnTo(Uni.createFrom().completionStage(commit).replaceWith(true));
         return Uni.combine().any().of(window.get(window.size() - 1).answers().replaceWith(false), committed)
-                .chain(claimAgain -> claimAgain ? claimAhead(connection, window, after) : Uni.createFrom().item(window));
+                .chain(claimAgain -> claimAgain ? claimAhead(connection, window, claimNow(connection, after)) : Uni.createFrom().item(window));
     }
 
     /** Sends now, behind the window's batches (the answers are read when the batch is settled). */

@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +19,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Statements sent together in one transaction: their answers in order, all or nothing, and the connection left outside it. */
+/**
+ * Statements sent together in one transaction: their answers in order, all or nothing, and the connection left outside it;
+ * a transaction whose BEGIN goes out with its first statement commits or rolls back as any other.
+ */
 @QuarkusTest
 class PipelinedTransactionTest {
 
@@ -70,6 +74,26 @@ class PipelinedTransactionTest {
                 .map(rows -> rows.iterator().next().getString("ns")).await().atMost(PATIENCE))
                 .as("the transaction rolled back; the statement after it on the same connection ran on its own and committed")
                 .isEqualTo("{3}");
+    }
+
+    @Test
+    void aTransactionWhoseBeginGoesOutWithItsFirstStatementCommitsWhatSucceedsAndRollsBackWhatFails() {
+        List<String> transactions = PipelinedTransaction.withTransaction(pool, c -> transactionId(c)
+                        .chain(first -> c.query("insert into pipelined_transaction_test values (1)").execute()
+                                .chain(() -> transactionId(c)).map(second -> List.of(first, second))))
+                .await().atMost(PATIENCE);
+
+        assertThat(transactions.get(1)).as("one transaction").isEqualTo(transactions.get(0));
+        assertThat(countFromAnotherConnection()).as("committed").isEqualTo(1);
+
+        Uni<Void> failing = PipelinedTransaction.withTransaction(pool, c -> c.query("insert into pipelined_transaction_test values (2)").execute()
+                .chain(() -> Uni.createFrom().failure(new IllegalStateException("the work failed"))));
+        assertThatThrownBy(() -> failing.await().atMost(PATIENCE)).hasMessage("the work failed");
+        assertThat(countFromAnotherConnection()).as("rolled back").isEqualTo(1);
+    }
+
+    private static Uni<String> transactionId(SqlConnection c) {
+        return c.query("select pg_current_xact_id()::text as tx").execute().map(rows -> rows.iterator().next().getString("tx"));
     }
 
     private long countFromAnotherConnection() {
