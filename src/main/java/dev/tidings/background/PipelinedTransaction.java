@@ -24,6 +24,9 @@ import java.util.function.Function;
  * <p>If a statement fails, those after it fail too (the transaction is aborted) and the COMMIT ends it as a
  * rollback; the answer is then the first failure. Whatever happens, the transaction has ended when the answer
  * comes: the COMMIT was written with the statements, and the connection is never left inside it.
+ *
+ * <p>Work that needs an answer before its next statement uses {@link #withTransaction} instead: only its BEGIN
+ * goes out with its first statements, and {@link #sendNow} writes a statement whose answer is read later.
  */
 public final class PipelinedTransaction {
 

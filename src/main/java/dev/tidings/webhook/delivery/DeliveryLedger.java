@@ -37,7 +37,7 @@ import java.util.function.IntFunction;
  * failure streak, the attempt log, and, when it comes to that, the dead-letter queue and deactivation.
  * Locks are taken subscription first, then delivery, as everywhere else, so ledgers and deactivations
  * cannot deadlock. Successes, the common outcome, can also be recorded many at once in one transaction
- * of a few array statements ({@link #recordSuccesses}).
+ * of a few array statements, sent in one round trip ({@link #recordSuccesses}).
  */
 @ApplicationScoped
 public class DeliveryLedger {
@@ -165,7 +165,7 @@ public class DeliveryLedger {
 
     /**
      * Records many successes in one transaction, each with the end state {@link #record} gives it, in a fixed
-     * number of statements whatever their count. Subscriptions are locked before deliveries and each kind in
+     * number of statements whatever their count, written together with the BEGIN and COMMIT (see {@link PipelinedTransaction}). Subscriptions are locked before deliveries and each kind in
      * id order, so batches of other replicas and single outcomes cannot deadlock with this one. A success
      * whose lease ended is left out, as {@link #record} leaves it out, and does not reset its subscription's
      * streak on its own.
