@@ -23,7 +23,10 @@ import java.util.function.Function;
  *
  * <p>If a statement fails, those after it fail too (the transaction is aborted) and the COMMIT ends it as a
  * rollback; the answer is then the first failure. Whatever happens, the transaction has ended when the answer
- * comes: the COMMIT was written with the statements, and the connection is never left inside it.
+ * comes: the COMMIT was written with the statements, and the connection is never left inside it. One failure does
+ * not reach PostgreSQL and so does not abort the transaction: arguments the client itself refuses for a prepared
+ * statement (a value of the wrong type). The statements around it then commit, and the answer is still that failure;
+ * it is a programming error, which the callers' tests catch.
  *
  * <p>Work that needs an answer before its next statement uses {@link #withTransaction} instead: only its BEGIN
  * goes out with its first statements, and {@link #sendNow} writes a statement whose answer is read later.

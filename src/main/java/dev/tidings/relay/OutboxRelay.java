@@ -190,7 +190,7 @@ public class OutboxRelay {
                             }
                             return Uni.createFrom().item(Batch.NONE);
                         }
-                        committedHere.set(false); // the claims below see whatever committed before this
+                        committedHere.set(false); // this relay holds the cursor: what committed here is claimed in this round or wakes the next
                         long lastSequence = rows.iterator().next().getLong(0);
                         return claimAhead(connection, new ArrayList<>(), first != null ? first : claimNow(connection, 0L))
                                 .chain(window -> settleInOrder(connection, window, lastSequence));

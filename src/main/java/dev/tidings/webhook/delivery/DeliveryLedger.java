@@ -172,12 +172,13 @@ public class DeliveryLedger {
      */
     Uni<Void> recordSuccesses(List<Success> successes) {
         UUID[] webhookIds = successes.stream().map(success -> success.delivery().webhookId()).distinct().toArray(UUID[]::new);
-        return pool.withConnection(c -> PipelinedTransaction.run(c, List.of(
-                        Statement.of(PLAN_ONCE),
-                        Statement.of(LOCK_SUBSCRIPTIONS, Tuple.of(webhookIds)),
-                        Statement.of(RESET_STREAKS, Tuple.of(ids(successes), leaseTokens(successes),
-                                DeliveryStatus.PENDING.wireName(), DeliveryStatus.DEAD.wireName())),
-                        Statement.of(ALL_SUCCEEDED, allSucceeded(successes)))))
+        List<Statement> statements = List.of(
+                Statement.of(PLAN_ONCE),
+                Statement.of(LOCK_SUBSCRIPTIONS, Tuple.of(webhookIds)),
+                Statement.of(RESET_STREAKS, Tuple.of(ids(successes), leaseTokens(successes),
+                        DeliveryStatus.PENDING.wireName(), DeliveryStatus.DEAD.wireName())),
+                Statement.of(ALL_SUCCEEDED, allSucceeded(successes)));
+        return pool.withConnection(c -> PipelinedTransaction.run(c, statements))
                 .map(answers -> {
                     Map<UUID, Integer> attempts = new HashMap<>();
                     answers.get(answers.size() - 1).forEach(row -> attempts.put(row.getUUID("id"), row.getInteger("attempts")));

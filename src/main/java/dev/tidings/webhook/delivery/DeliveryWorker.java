@@ -376,7 +376,8 @@ public class DeliveryWorker {
      * claim that filled it took all its room, so the lease that frees room always wakes the loop.
      */
     private Uni<List<Claimed>> claim(int free, UUID[] beingRecorded) {
-        return pool.withConnection(c -> planAgainIfSlow(c, lease(c, free, beingRecorded)))
+        // deferred: a failure thrown while the claim is being built still returns the connection to the pool
+        return pool.withConnection(c -> Uni.createFrom().deferred(() -> planAgainIfSlow(c, lease(c, free, beingRecorded))))
                 .map(leased -> {
                     Map<UUID, Long> taken = leased.stream().collect(Collectors.groupingBy(row -> row.getUUID("webhook_id"), Collectors.counting()));
                     Map<UUID, List<String>> secrets = new HashMap<>();
@@ -468,7 +469,7 @@ public class DeliveryWorker {
         return Uni.createFrom().deferred(() -> {
             long started = System.nanoTime();
             return claim.call(() -> System.nanoTime() - started >= SLOW_CLAIM.toNanos() && atMostEvery(PLAN_AGAIN_EVERY, lastPlannedAgain)
-                    ? c.query(PLAN_AGAIN).execute() : Uni.createFrom().voidItem());
+                    ? c.query(PLAN_AGAIN).execute().onFailure().recoverWithNull() : Uni.createFrom().voidItem()); // the leases are committed
         });
     }
 
