@@ -165,8 +165,9 @@ public class DeliveryLedger {
 
     /**
      * Records many successes in one transaction, each with the end state {@link #record} gives it, in a fixed
-     * number of statements whatever their count, written together with the BEGIN and COMMIT (see {@link PipelinedTransaction}). Subscriptions are locked before deliveries and each kind in
-     * id order, so batches of other replicas and single outcomes cannot deadlock with this one. A success
+     * number of statements whatever their count, written together with the BEGIN and COMMIT (see
+     * {@link PipelinedTransaction}). Subscriptions are locked before deliveries and each kind in id order, so
+     * batches of other replicas and single outcomes cannot deadlock with this one. A success
      * whose lease ended is left out, as {@link #record} leaves it out, and does not reset its subscription's
      * streak on its own.
      */
