@@ -5,13 +5,15 @@ import dev.tidings.event.Timestamps;
 import dev.tidings.problem.InvalidRequest;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
+import org.hibernate.annotations.ColumnTransformer;
+import org.hibernate.annotations.Mutability;
+import org.hibernate.type.descriptor.java.Immutability;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -38,8 +40,10 @@ public class Order extends PanacheEntityBase {
     @Column(nullable = false)
     public String currency;
 
-    @JdbcTypeCode(SqlTypes.JSON)
-    @Column(name = "items", nullable = false)
+    @Convert(converter = JsonColumn.Lines.class)
+    @ColumnTransformer(read = "cast(items as text)", write = JsonColumn.WRITE)
+    @Mutability(Immutability.class) // a record, replaced and never changed in place: no copy kept to compare
+    @Column(name = "items", nullable = false, columnDefinition = "jsonb")
     public OrderLines lines;
 
     @Column(nullable = false, precision = 19, scale = 2)
@@ -49,8 +53,10 @@ public class Order extends PanacheEntityBase {
     @Column(nullable = false)
     public OrderStatus status;
 
-    @JdbcTypeCode(SqlTypes.JSON)
-    @Column(name = "shipping_address")
+    @Convert(converter = JsonColumn.Address.class)
+    @ColumnTransformer(read = "cast(shipping_address as text)", write = JsonColumn.WRITE)
+    @Mutability(Immutability.class)
+    @Column(name = "shipping_address", columnDefinition = "jsonb")
     public ShippingAddress shippingAddress;
 
     @Column(name = "payment_amount", precision = 19, scale = 2)

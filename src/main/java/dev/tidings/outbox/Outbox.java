@@ -117,18 +117,23 @@ public class Outbox {
     }
 
     private Uni<EventEnvelope> insert(EventDraft draft, Function<Object[], Uni<?>> insert) {
-        EventEnvelope envelope = envelope(draft);
+        Instant now = Timestamps.now();
+        EventEnvelope envelope = envelope(draft, now);
         TraceContext trace = TraceContext.current();
         Object[] values = {envelope.eventId(), envelope.eventType(), envelope.version(), envelope.source(), envelope.subject(),
-                Instant.parse(envelope.timestamp()).atOffset(ZoneOffset.UTC), serialize(envelope), draft.account(),
+                now.atOffset(ZoneOffset.UTC), serialize(envelope), draft.account(),
                 trace == null ? null : trace.traceparent(), trace == null ? null : trace.tracestate()};
         return insert.apply(values).replaceWith(envelope);
     }
 
     /** A new envelope for the draft: fresh id, the time now, this service as source. */
     public EventEnvelope envelope(EventDraft draft) {
-        return new EventEnvelope(TimeOrderedIds.next(), draft.eventType(), draft.version(),
-                Timestamps.format(Timestamps.now()), source, draft.subject(), draft.data());
+        return envelope(draft, Timestamps.now());
+    }
+
+    private EventEnvelope envelope(EventDraft draft, Instant now) {
+        return new EventEnvelope(TimeOrderedIds.next(), draft.eventType(), draft.version(), Timestamps.format(now), source,
+                draft.subject(), draft.data());
     }
 
     public String serialize(EventEnvelope envelope) {

@@ -1,12 +1,14 @@
 package dev.tidings.order;
 
 import dev.tidings.support.Api;
+import dev.tidings.support.Database;
 import dev.tidings.support.Orders;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
@@ -34,6 +36,23 @@ class OrderResourceTest {
                 .body("payment", nullValue())
                 .body("createdAt", matchesPattern(TIMESTAMP))
                 .body("updatedAt", matchesPattern(TIMESTAMP));
+    }
+
+    @Test
+    void linesAndAddressAreStoredAsJsonObjectsAndReadBackAfterAChange() {
+        String id = Orders.place("cust-json");
+        Api.given().body(Map.of("shippingAddress", Map.of("line1", "1 Main St", "city", "Berlin", "postalCode", "10115", "country", "DE"),
+                        "items", java.util.List.of(Map.of("sku", "SKU-9", "quantity", 3, "unitPrice", 1.10))))
+                .patch("/orders/{id}", id).then().statusCode(200);
+        // jsonb objects, not JSON strings holding them: queries and other readers of the table see their fields
+        assertThat(Database.strings("select jsonb_typeof(items) || ' ' || (items #>> '{items,0,sku}') || ' ' || jsonb_typeof(shipping_address)"
+                + " || ' ' || (shipping_address ->> 'city') from orders where id = ?::uuid", id)).containsExactly("object SKU-9 object Berlin");
+        Api.given().get("/orders/{id}", id).then().statusCode(200)
+                .body("items.sku", equalTo(java.util.List.of("SKU-9")))
+                .body("items[0].unitPrice", equalTo(1.10f))
+                .body("total", equalTo(3.30f))
+                .body("shippingAddress.city", equalTo("Berlin"))
+                .body("shippingAddress.line2", nullValue());
     }
 
     @Test
