@@ -27,7 +27,7 @@ public final class ServiceProcess implements AutoCloseable {
     public static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     /** The container image's JVM options (JAVA_OPTS_APPEND in src/main/docker/Dockerfile.jvm), so a process runs as deployed. */
     public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=70.0",
-            "-XX:+ExitOnOutOfMemoryError", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
+            "-XX:TrimNativeHeapInterval=5000", "-XX:+ExitOnOutOfMemoryError", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
 
     /** How long a start may take before the test gives up, and how long a process may take to exit. */
     private static final Duration STARTUP = Duration.ofSeconds(90);
