@@ -153,7 +153,11 @@ public final class Bench {
     /** BENCH_AOT_JAVA_HOME, a JDK 24 or later: P6 also starts the aot-jar package ({@link #AOT_JAR}) there with a trained AOT cache. */
     private static final String AOT_JAVA_HOME = System.getenv("BENCH_AOT_JAVA_HOME");
     private static final Path AOT_JAR = Path.of("target", "aot-app", "quarkus-run.jar");
-        /** A key of an account made at startup: P1 and P4 run once as the operator and once as this account. */
+    /** The memory limit of the service's container in deploy/kubernetes/tidings.yml (768Mi). */
+    private static final int POD_MEMORY_LIMIT_MB = 768;
+    /** How long P6's pod-sized restart stays without requests before its RSS is read again. */
+    private static final Duration SETTLE = Duration.ofSeconds(12);
+    /** A key of an account made at startup: P1 and P4 run once as the operator and once as this account. */
     private String accountKey;
     /** With BENCH_PG_STATEMENTS=on: PostgreSQL's MultiXact pages at the last {@link #resetStatements()}. */
     private Map<String, Long> multixactPagesBefore = Map.of();
@@ -309,6 +313,7 @@ public final class Bench {
         p6.put("bench_process_cpu_during_first_start", OwnCpu.now().since(benchBefore));
         p6.put("rss_idle_mb", rssMb());
         service.stop();
+        p6.put("pod_sized", podSizedRestart(env));
         p6.put("appcds", trainedRestart(env, Path.of(System.getProperty("java.home")), Path.of("target", "bench-app.jsa"),
                 "-XX:ArchiveClassesAtExit=", List.of("-XX:SharedArchiveFile={}", "-Xshare:on")));
         if (AOT_JAVA_HOME != null) {
@@ -325,6 +330,28 @@ public final class Bench {
         report.put("P6_startup_memory", p6);
         String account = JSON.readTree(post("/accounts", "{\"name\":\"bench\"}", KEY)).get("id").asText();
         accountKey = JSON.readTree(post("/accounts/" + account + "/keys", "{}", KEY)).get("key").asText();
+    }
+
+    /**
+     * A restart sized as in its pod: the JVM there reads the container's memory limit (deploy/kubernetes/tidings.yml) and
+     * sizes its heap from it; here {@code -XX:MaxRAM} stands in for it, else the JVM sizes it for this whole machine.
+     * Its RSS at ready, and again once it has had no requests for {@link #SETTLE} (the image's JVM options return the
+     * native memory freed since start every 5 s).
+     */
+    private Map<String, Object> podSizedRestart(Map<String, String> env) throws Exception {
+        Map<String, Object> pod = new LinkedHashMap<>();
+        pod.put("memory_limit_mb", POD_MEMORY_LIMIT_MB);
+        long t0 = System.nanoTime();
+        service = ServiceProcess.start(ServiceProcess.command(Path.of(System.getProperty("java.home")),
+                List.of("-XX:MaxRAM=" + POD_MEMORY_LIMIT_MB + "m"), ServiceProcess.JAR), env, 0, "/q/health/ready",
+                Path.of("target", "bench-service.log"));
+        pod.put("restart_to_ready_ms", (System.nanoTime() - t0) / 1_000_000);
+        pod.put("rss_at_ready_mb", rssMb());
+        Thread.sleep(SETTLE.toMillis());
+        pod.put("rss_settled_mb", rssMb());
+        pod.put("settled_after_s", SETTLE.toSeconds());
+        service.stop();
+        return pod;
     }
 
     /**

@@ -83,6 +83,13 @@ final class Markdown {
                 + p6.get("rss_idle_mb") + " MB idle, " + report.get("rss_under_load_mb") + " MB after the run; restart "
                 + p6.get("restart_to_ready_ms") + " ms to ready, RSS " + p6.get("restart_rss_idle_mb") + " MB idle", "", "",
                 "≤ 2 s, ≤ 200 MB idle"));
+        Map<String, Object> pod = (Map<String, Object>) p6.get("pod_sized");
+        if (pod != null) {
+            md.append(row("P6 restart with the heap sized for the pod (" + pod.get("memory_limit_mb") + " MiB limit)",
+                    pod.get("restart_to_ready_ms") + " ms to ready, RSS " + pod.get("rss_at_ready_mb") + " MB then, "
+                            + pod.get("rss_settled_mb") + " MB after " + pod.get("settled_after_s") + " s without requests", "", "",
+                    "≤ 2 s, ≤ 200 MB idle"));
+        }
         Map<String, Object> appCds = (Map<String, Object>) p6.get("appcds");
         if (appCds != null) {
             md.append(row("P6 restart on Java " + appCds.get("java") + " with a trained AppCDS archive (" + appCds.get("archive_mb") + " MB)",
