@@ -29,9 +29,13 @@ public final class ServiceProcess implements AutoCloseable {
     public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=70.0",
             "-XX:TrimNativeHeapInterval=5000", "-XX:+ExitOnOutOfMemoryError", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
 
+    /** The JVM image's training run for its class archive (Dockerfile.jvm); it gives up on its own after 180 s. */
+    private static final Path CLASS_ARCHIVE_TRAINING = Path.of("src", "main", "docker", "train-class-archive.sh");
+
     /** How long a start may take before the test gives up, and how long a process may take to exit. */
     private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final Duration EXIT = Duration.ofSeconds(60);
+    private static final Duration TRAINING = Duration.ofMinutes(4);
 
     /** Requests to an instance fail instead of waiting forever on one that hangs. */
     private static final RestAssuredConfig TIMEOUTS = RestAssuredConfig.config().httpClient(HttpClientConfig.httpClientConfig()
@@ -92,6 +96,29 @@ public final class ServiceProcess implements AutoCloseable {
         command.addAll(options);
         command.addAll(List.of("-jar", jar.toString()));
         return command;
+    }
+
+    /**
+     * Makes a class archive as the JVM image does: its training script starts {@link #command()} once without a
+     * database or broker and stops it once it is live. Its output is appended to {@code log}.
+     */
+    public static void trainClassArchive(Path archive, Path log) throws IOException, InterruptedException {
+        List<String> training = new ArrayList<>(List.of(CLASS_ARCHIVE_TRAINING.toString(), archive.toAbsolutePath().toString()));
+        training.addAll(command());
+        ProcessBuilder builder = new ProcessBuilder(training).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(KafkaBroker.freePort()));
+        Process trainer = builder.start();
+        try {
+            if (!trainer.waitFor(TRAINING.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("The class archive's training did not end within " + TRAINING.toMinutes() + " min");
+            }
+        } finally {
+            trainer.destroyForcibly();
+        }
+        if (trainer.exitValue() != 0) {
+            throw new IllegalStateException("The class archive's training failed with code " + trainer.exitValue() + " (output in " + log + ")");
+        }
     }
 
     public String baseUri() {

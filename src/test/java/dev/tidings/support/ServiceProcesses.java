@@ -73,7 +73,15 @@ public final class ServiceProcesses implements BeforeAllCallback, AfterEachCallb
 
     /** Starts an instance and waits until {@code healthPath} answers 200. */
     public ServiceProcess start(Map<String, String> environment, String healthPath) throws IOException {
-        ServiceProcess service = ServiceProcess.start(environment, 0, healthPath, log);
+        return track(ServiceProcess.start(environment, 0, healthPath, log));
+    }
+
+    /** Starts an instance with another command (see {@link ServiceProcess#command(Path, List, Path)}) and waits until it is ready. */
+    public ServiceProcess start(List<String> command, Map<String, String> environment) throws IOException {
+        return track(ServiceProcess.start(command, environment, 0, "/q/health/ready", log));
+    }
+
+    private ServiceProcess track(ServiceProcess service) {
         started.add(service);
         ALL.add(service);
         return service;
