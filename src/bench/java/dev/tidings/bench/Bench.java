@@ -150,11 +150,14 @@ public final class Bench {
      * ({@link StatementStats}).
      */
     private static final boolean STATEMENTS = "on".equals(System.getenv("BENCH_PG_STATEMENTS"));
-    /** BENCH_AOT_JAVA_HOME, a JDK 24 or later: P6 also starts the aot-jar package ({@link #AOT_JAR}) there with a trained AOT cache. */
+    /** BENCH_AOT_JAVA_HOME, a JDK 24 or later: P6 also starts the service there with a trained AOT cache. */
     private static final String AOT_JAVA_HOME = System.getenv("BENCH_AOT_JAVA_HOME");
-    private static final Path AOT_JAR = Path.of("target", "aot-app", "quarkus-run.jar");
-    /** The memory limit of the service's container in deploy/kubernetes/tidings.yml (768Mi). */
-    private static final int POD_MEMORY_LIMIT_MB = 768;
+    /** The JDK running the benchmark, and the service. */
+    private static final Path JAVA_HOME = Path.of(System.getProperty("java.home"));
+    /** The memory limit of the service's container in the generated manifests. */
+    private static final int POD_MEMORY_LIMIT_MB = podMemoryLimitMb();
+    /** P6's class archive, made as the JVM image makes its own (src/main/docker/train-class-archive.sh). */
+    private static final Path CLASS_ARCHIVE = Path.of("target", "bench-app.jsa");
     /** How long P6's pod-sized restart stays without requests before its RSS is read again. */
     private static final Duration SETTLE = Duration.ofSeconds(12);
     /** A key of an account made at startup: P1 and P4 run once as the operator and once as this account. */
@@ -313,12 +316,10 @@ public final class Bench {
         p6.put("bench_process_cpu_during_first_start", OwnCpu.now().since(benchBefore));
         p6.put("rss_idle_mb", rssMb());
         service.stop();
+        p6.put("appcds", imageArchiveRestart(env));
         p6.put("pod_sized", podSizedRestart(env));
-        p6.put("appcds", trainedRestart(env, Path.of(System.getProperty("java.home")), Path.of("target", "bench-app.jsa"),
-                "-XX:ArchiveClassesAtExit=", List.of("-XX:SharedArchiveFile={}", "-Xshare:on")));
         if (AOT_JAVA_HOME != null) {
-            p6.put("aot_cache", trainedRestart(env, Path.of(AOT_JAVA_HOME), Path.of("target", "bench-app.aot"),
-                    "-XX:AOTCacheOutput=", List.of("-XX:AOTCache={}", "-XX:AOTMode=on")));
+            p6.put("aot_cache", aotCacheRestart(env, Path.of(AOT_JAVA_HOME)));
         }
         // A restart (a rollout, a rescheduled pod): the schema is current and Flyway only checks it
         t0 = System.nanoTime();
@@ -333,17 +334,18 @@ public final class Bench {
     }
 
     /**
-     * A restart sized as in its pod: the JVM there reads the container's memory limit (deploy/kubernetes/tidings.yml) and
-     * sizes its heap from it; here {@code -XX:MaxRAM} stands in for it, else the JVM sizes it for this whole machine.
-     * Its RSS at ready, and again once it has had no requests for {@link #SETTLE} (the image's JVM options return the
-     * native memory freed since start every 5 s).
+     * A restart sized as in its pod, from the image's class archive as the image starts: the JVM there reads the
+     * container's memory limit and sizes its heap from it; here {@code -XX:MaxRAM} stands in for it, else the JVM
+     * sizes it for this whole machine. Its RSS at ready, and again once it has had no requests for {@link #SETTLE}
+     * (the image's JVM options return the native memory freed since start every 5 s).
      */
     private Map<String, Object> podSizedRestart(Map<String, String> env) throws Exception {
         Map<String, Object> pod = new LinkedHashMap<>();
         pod.put("memory_limit_mb", POD_MEMORY_LIMIT_MB);
+        pod.put("class_archive", true);
         long t0 = System.nanoTime();
-        service = ServiceProcess.start(ServiceProcess.command(Path.of(System.getProperty("java.home")),
-                List.of("-XX:MaxRAM=" + POD_MEMORY_LIMIT_MB + "m"), ServiceProcess.JAR), env, 0, "/q/health/ready",
+        service = ServiceProcess.start(ServiceProcess.command(JAVA_HOME, List.of("-XX:MaxRAM=" + POD_MEMORY_LIMIT_MB + "m",
+                "-XX:SharedArchiveFile=" + CLASS_ARCHIVE.toAbsolutePath()), ServiceProcess.JAR), env, 0, "/q/health/ready",
                 Path.of("target", "bench-service.log"));
         pod.put("restart_to_ready_ms", (System.nanoTime() - t0) / 1_000_000);
         pod.put("rss_at_ready_mb", rssMb());
@@ -355,18 +357,32 @@ public final class Bench {
     }
 
     /**
-     * The service packaged as an aot-jar (bench/run packages it: the libraries on the plain class path, where an
-     * archive can hold their classes) started from what a training run left: on a JDK 24+ its AOT cache (JEP 483),
-     * on this JDK (17) a dynamic AppCDS archive of the classes it loaded (JEP 350). A training run (start, a few orders
-     * and reads, stop; the JVM writes the file as it exits), then a restart that must use the file
-     * ({@code -XX:AOTMode=on} and {@code -Xshare:on} fail otherwise).
+     * The JVM image's class archive (AppCDS, a dynamic archive as in JEP 350), made by the image's own training run
+     * (a start without database or broker, stopped once live), then a restart that must use it ({@code -Xshare:on}
+     * fails otherwise).
      */
-    private Map<String, Object> trainedRestart(Map<String, String> env, Path javaHome, Path archive, String write, List<String> use)
-            throws Exception {
-        Files.deleteIfExists(archive);
+    private Map<String, Object> imageArchiveRestart(Map<String, String> env) throws Exception {
         Path log = Path.of("target", "bench-service-aot.log");
-        service = ServiceProcess.start(ServiceProcess.command(javaHome, List.of(write + archive.toAbsolutePath()), AOT_JAR), env, 0,
-                "/q/health/ready", log);
+        long t0 = System.nanoTime();
+        ServiceProcess.trainClassArchive(CLASS_ARCHIVE, log);
+        Map<String, Object> trained = new LinkedHashMap<>();
+        trained.put("java", javaVersion(JAVA_HOME));
+        trained.put("training", "the image's: started without database or broker, stopped once live");
+        trained.put("training_ms", (System.nanoTime() - t0) / 1_000_000);
+        trained.put("archive_mb", Measurements.round(Files.size(CLASS_ARCHIVE) / 1e6));
+        return restartFrom(env, JAVA_HOME, List.of("-XX:SharedArchiveFile=" + CLASS_ARCHIVE.toAbsolutePath(), "-Xshare:on"), log, trained);
+    }
+
+    /**
+     * On a JDK 24+ the service started from its AOT cache (JEP 483): a training run (start, a few orders and reads,
+     * stop; the JVM writes the cache as it exits), then a restart that must use it ({@code -XX:AOTMode=on}).
+     */
+    private Map<String, Object> aotCacheRestart(Map<String, String> env, Path javaHome) throws Exception {
+        Path cache = Path.of("target", "bench-app.aot").toAbsolutePath();
+        Files.deleteIfExists(cache);
+        Path log = Path.of("target", "bench-service-aot.log");
+        service = ServiceProcess.start(ServiceProcess.command(javaHome, List.of("-XX:AOTCacheOutput=" + cache), ServiceProcess.JAR),
+                env, 0, "/q/health/ready", log);
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // as after the restart below
         for (int i = 0; i < 50; i++) {
             String id = JSON.readTree(post("/orders", ORDER, KEY)).get("id").asText();
@@ -376,15 +392,34 @@ public final class Bench {
         service.stop();
         Map<String, Object> trained = new LinkedHashMap<>();
         trained.put("java", javaVersion(javaHome));
-        trained.put("archive_mb", Measurements.round(Files.size(archive) / 1e6));
-        List<String> options = new ArrayList<>(use);
-        options.replaceAll(option -> option.replace("{}", archive.toAbsolutePath().toString()));
+        trained.put("archive_mb", Measurements.round(Files.size(cache) / 1e6));
+        return restartFrom(env, javaHome, List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"), log, trained);
+    }
+
+    /** A restart with {@code options}: its time to ready and RSS, added to {@code result}. */
+    private Map<String, Object> restartFrom(Map<String, String> env, Path javaHome, List<String> options, Path log,
+                                            Map<String, Object> result) throws Exception {
         long t0 = System.nanoTime();
-        service = ServiceProcess.start(ServiceProcess.command(javaHome, options, AOT_JAR), env, 0, "/q/health/ready", log);
-        trained.put("restart_to_ready_ms", (System.nanoTime() - t0) / 1_000_000);
-        trained.put("rss_idle_mb", rssMb());
+        service = ServiceProcess.start(ServiceProcess.command(javaHome, options, ServiceProcess.JAR), env, 0, "/q/health/ready", log);
+        result.put("restart_to_ready_ms", (System.nanoTime() - t0) / 1_000_000);
+        result.put("rss_idle_mb", rssMb());
         service.stop();
-        return trained;
+        return result;
+    }
+
+    /** {@code quarkus.kubernetes.resources.limits.memory} (in Mi) from application.properties. */
+    private static int podMemoryLimitMb() {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(Path.of("src", "main", "resources", "application.properties"))) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read application.properties", e);
+        }
+        String limit = properties.getProperty("quarkus.kubernetes.resources.limits.memory", "");
+        if (!limit.endsWith("Mi")) {
+            throw new IllegalStateException("Expected quarkus.kubernetes.resources.limits.memory in Mi, found '" + limit + "'");
+        }
+        return Integer.parseInt(limit.substring(0, limit.length() - 2));
     }
 
     private static String javaVersion(Path javaHome) throws IOException {

@@ -85,14 +85,16 @@ final class Markdown {
                 "≤ 2 s, ≤ 200 MB idle"));
         Map<String, Object> pod = (Map<String, Object>) p6.get("pod_sized");
         if (pod != null) {
-            md.append(row("P6 restart with the heap sized for the pod (" + pod.get("memory_limit_mb") + " MiB limit)",
+            md.append(row("P6 restart as in the pod: the heap sized for its " + pod.get("memory_limit_mb") + " MiB limit"
+                            + (Boolean.TRUE.equals(pod.get("class_archive")) ? ", from the image's class archive" : ""),
                     pod.get("restart_to_ready_ms") + " ms to ready, RSS " + pod.get("rss_at_ready_mb") + " MB then, "
                             + pod.get("rss_settled_mb") + " MB after " + pod.get("settled_after_s") + " s without requests", "", "",
                     "≤ 2 s, ≤ 200 MB idle"));
         }
         Map<String, Object> appCds = (Map<String, Object>) p6.get("appcds");
         if (appCds != null) {
-            md.append(row("P6 restart on Java " + appCds.get("java") + " with a trained AppCDS archive (" + appCds.get("archive_mb") + " MB)",
+            md.append(row("P6 restart on Java " + appCds.get("java") + " from the image's class archive (AppCDS, "
+                            + appCds.get("archive_mb") + " MB, trained in " + appCds.get("training_ms") + " ms)",
                     appCds.get("restart_to_ready_ms") + " ms to ready, RSS " + appCds.get("rss_idle_mb") + " MB idle", "", "",
                     "≤ 2 s, ≤ 200 MB idle"));
         }
