@@ -25,7 +25,10 @@ import static org.awaitility.Awaitility.await;
 public final class ServiceProcess implements AutoCloseable {
 
     public static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
-    /** The container image's JVM options (JAVA_OPTS_APPEND in src/main/docker/Dockerfile.jvm), so a process runs as deployed. */
+    /**
+     * The container image's JVM options (JAVA_OPTS_APPEND in src/main/docker/Dockerfile.jvm), so a process runs as deployed;
+     * all but its class archive, which the image's build makes ({@link #trainClassArchive} makes one the same way).
+     */
     public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=70.0",
             "-XX:TrimNativeHeapInterval=5000", "-XX:+ExitOnOutOfMemoryError", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
 
