@@ -29,7 +29,8 @@ output=$(mktemp)
 rm -f "$archive"
 "$@" > "$output" 2>&1 &
 service=$!
-trap 'kill -KILL "$service" 2> /dev/null || true; rm -f "$output"' EXIT
+# Kills the service only while it has not been waited for, so that a reused PID is never signalled
+trap '[ -z "$service" ] || kill -KILL "$service" 2> /dev/null || true; rm -f "$output"' EXIT
 fail() {
   tail -n 60 "$output" >&2
   echo "train-class-archive: $1" >&2
@@ -46,5 +47,6 @@ done
 kill -TERM "$service"
 # The JVM exits with 143 after SIGTERM; what counts is the archive it wrote on the way out
 wait "$service" || true
+service=
 [ -s "$archive" ] || fail "no archive was written to $archive"
 echo "train-class-archive: $archive ($(du -h "$archive" | cut -f1))"
