@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,8 +81,8 @@ class ClaimPlanTest {
         }
         assertThat(bySubscription).hasSize(2).allMatch(index -> index.contains("webhook_id IS NOT NULL"));
         String shown = String.join("\n", plan);
-        int lookup = plan.indexOf(plan.stream().filter(line -> line.contains("using webhook_delivery_subscription_claim"))
-                .findFirst().orElseThrow(() -> new AssertionError("no look-up by subscription in\n" + shown)));
+        int lookup = IntStream.range(0, plan.size()).filter(i -> plan.get(i).contains("using webhook_delivery_subscription_claim"))
+                .findFirst().orElseThrow(() -> new AssertionError("no look-up by subscription in\n" + shown));
         assertThat(plan.get(lookup + 1)).as(shown).contains("Index Cond:").contains("webhook_id = open.webhook_id");
     }
 }
