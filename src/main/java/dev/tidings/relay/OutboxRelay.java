@@ -37,13 +37,15 @@ import java.util.stream.Collectors;
  * claim the oldest unpublished rows a batch at a time, sending each batch as soon as it is claimed and
  * claiming the next while Kafka's answers to the earlier ones are pending (up to {@link #PIPELINE_DEPTH}
  * batches: at once after a full claim, after a short one when more events commit in this process; each batch's
- * records reach the producer after the previous batch's, and not at all when those could not), then
- * give the acknowledged rows consecutive sequences in id order and commit. Because the cursor lock is held until commit, no batch can commit a
- * smaller sequence after a larger one became visible. If the process dies before the commit, the
- * lock and claims vanish with its connection and the rows are published again (consumers deduplicate
- * on eventId). A record Kafka refuses for good is moved to the quarantine table in the same transaction
- * (it never gets a sequence), so it cannot hold back the rows behind it; any other failure, or no answer
- * within {@code events.outbox.publish-timeout}, rolls the whole round back to be tried again.
+ * records reach the producer after the previous batch's, and not at all when those could not). Each batch is
+ * numbered as soon as it is claimed (consecutive sequences in id order), while Kafka works on it; the round commits
+ * once Kafka acknowledged every record. Because the cursor lock is held until commit, no batch can commit a
+ * smaller sequence after a larger one became visible, and nothing numbered is visible before Kafka has it. If the
+ * process dies before the commit, the lock and claims vanish with its connection and the rows are published again
+ * (consumers deduplicate on eventId). A record Kafka refuses for good is moved to the quarantine table in the same
+ * transaction (it never gets a sequence: the round's numbering is taken back to a savepoint and done again without
+ * it), so it cannot hold back the rows behind it; any other failure, or no answer within
+ * {@code events.outbox.publish-timeout}, rolls the whole round back to be tried again.
  *
  * <p>It is woken at once when a write of the API that appended events commits in this process
  * ({@link #eventsCommitted}), and every {@code events.outbox.poll-interval} for the rest. When another replica's
@@ -83,8 +85,8 @@ public class OutboxRelay {
             select id, event_id, event_type, subject, source, occurred_at, envelope, account_id, traceparent, tracestate from outbox
             where sequence is null and id > $2 order by id limit $1""";
     /**
-     * $1 the acknowledged ids in order, numbered after $2; $3 the new last sequence, which the cursor keeps and
-     * the notification (sent on commit) tells: one round trip.
+     * $1 the ids in order, numbered after $2; $3 the new last sequence, which the cursor keeps and the notification
+     * (sent on commit) tells: one round trip.
      */
     private static final String MAKE_VISIBLE = """
             with numbered as (
@@ -92,6 +94,13 @@ public class OutboxRelay {
               from unnest($1::bigint[]) with ordinality as t(id, ordinality) where o.id = t.id),
             advanced as (update relay_cursor set last_sequence = $3 where id = 1)
             select pg_notify('%s', $3::text)""".formatted(PUBLISHED_CHANNEL);
+    /**
+     * Set before a round's first numbering. Numbering a batch before Kafka answers for it keeps PostgreSQL working
+     * while Kafka does (the numbering is most of a round's time in PostgreSQL); when Kafka refuses a record, the round
+     * goes back here and numbers what it acknowledged.
+     */
+    private static final String BEFORE_NUMBERING = "savepoint numbering";
+    private static final String BACK_TO_BEFORE_NUMBERING = "rollback to savepoint numbering";
     // An event put back into the outbox by hand and refused again replaces its earlier quarantine record.
     private static final String QUARANTINE = """
             with refused as (select * from unnest($1::bigint[], $2::varchar[]) as r(id, reason)),
@@ -170,9 +179,9 @@ public class OutboxRelay {
 
     /**
      * Relays up to {@link #PIPELINE_DEPTH} batches in one transaction; answers whether more may be waiting (the last
-     * claim was full). Each batch is sent as soon as it is claimed, and the next one is claimed while Kafka's answers
-     * to those before are pending; the batches are then settled in claim order, so sequences follow ids exactly as if
-     * each batch had been relayed alone.
+     * claim was full). Each batch is sent and numbered as soon as it is claimed, and the next one is claimed while
+     * Kafka's answers to those before are pending; sequences follow ids exactly as if each batch had been relayed
+     * alone, and the round commits once Kafka has answered every batch.
      */
     Uni<Boolean> relayBatch() {
         return PipelinedTransaction.withTransaction(pool, connection -> {
@@ -192,8 +201,8 @@ public class OutboxRelay {
                         }
                         committedHere.set(false); // this relay holds the cursor: what committed here is claimed in this round or wakes the next
                         long lastSequence = rows.iterator().next().getLong(0);
-                        return claimAhead(connection, new ArrayList<>(), first != null ? first : claimNow(connection, 0L))
-                                .chain(window -> settleInOrder(connection, window, lastSequence));
+                        return claimAhead(connection, new Window(lastSequence), first != null ? first : claimNow(connection, 0L))
+                                .chain(window -> settle(connection, window));
                     });
                 })
                 .invoke(this::committed)
@@ -216,61 +225,109 @@ public class OutboxRelay {
         return new Claim(after, PipelinedTransaction.sendNow(claim(connection, after)), commit);
     }
 
-    /** A claimed batch whose records are on their way to Kafka. */
-    private record InFlight(List<PendingEvent> events, Publication publication, Uni<List<Refused>> answers) {
+    /** A claimed batch whose records are on their way to Kafka, and its numbering, sent ahead of Kafka's answers. */
+    private record InFlight(List<PendingEvent> events, Publication publication, Uni<List<Refused>> answers, Uni<Void> numbered) {
+    }
+
+    /** The round's batches in claim order, numbered from the cursor's last sequence on. */
+    private record Window(long lastSequence, List<InFlight> batches) {
+        Window(long lastSequence) {
+            this(lastSequence, new ArrayList<>());
+        }
+
+        boolean isEmpty() {
+            return batches.isEmpty();
+        }
+
+        InFlight last() {
+            return batches.get(batches.size() - 1);
+        }
+
+        /** The last sequence before the next batch's. */
+        long numberedUpTo() {
+            return lastSequence + batches.stream().mapToInt(batch -> batch.events().size()).sum();
+        }
     }
 
     /**
-     * Sends the claimed batch and claims on until the window is full or a claim comes back empty. After a claim that is
-     * not full it waits for Kafka's answer to the window's last batch, but claims again at once if events commit in this
-     * process meanwhile: they are on their way in this round instead of waiting for it to end and then for a round of
-     * their own.
+     * Sends and numbers the claimed batch and claims on until the window is full or a claim comes back empty. After a
+     * claim that is not full it waits for Kafka's answer to the window's last batch, but claims again at once if events
+     * commit in this process meanwhile: they are on their way in this round instead of waiting for it to end and then
+     * for a round of their own.
      */
-    private Uni<List<InFlight>> claimAhead(SqlConnection connection, List<InFlight> window, Claim claim) {
+    private Uni<Window> claimAhead(SqlConnection connection, Window window, Claim claim) {
         return claim.events().chain(events -> {
             if (events.isEmpty()) {
                 // Not the end of the window while an answer is pending: a claim may find a write before its writer's
                 // signal comes, and that late signal then brings an empty claim, not the next write's events
                 return window.isEmpty() ? Uni.createFrom().item(window) : answerOrCommit(connection, window, claim.after(), claim.commit());
             }
-            window.add(send(events, window));
+            Publication publication = send(events, window);
             long last = events.get(events.size() - 1).id();
-            if (window.size() == PIPELINE_DEPTH) {
-                return Uni.createFrom().item(window);
+            boolean claimOn = events.size() == batchSize && window.batches().size() + 1 < PIPELINE_DEPTH;
+            Claim next = claimOn ? claimNow(connection, last) : null; // the next claim goes out ahead of this numbering
+            window.batches().add(new InFlight(events, publication, answersOf(publication), numberAhead(connection, events, window)));
+            if (next != null) {
+                return claimAhead(connection, window, next);
             }
-            return events.size() == batchSize ? claimAhead(connection, window, claimNow(connection, last))
+            return window.batches().size() == PIPELINE_DEPTH ? Uni.createFrom().item(window)
                     : answerOrCommit(connection, window, last, claim.commit());
         }).eventually(() -> doneWith(claim));
     }
 
     /** The window as it is once Kafka answered its last batch, or claimed on from {@code after} if a commit comes first. */
-    private Uni<List<InFlight>> answerOrCommit(SqlConnection connection, List<InFlight> window, long after, CompletableFuture<Void> commit) {
+    private Uni<Window> answerOrCommit(SqlConnection connection, Window window, long after, CompletableFuture<Void> commit) {
         Uni<Boolean> committed = CallerContext.returnTo(Uni.createFrom().completionStage(commit).replaceWith(true));
-        return Uni.combine().any().of(window.get(window.size() - 1).answers().replaceWith(false), committed)
+        return Uni.combine().any().of(window.last().answers().replaceWith(false), committed)
                 .chain(claimAgain -> claimAgain ? claimAhead(connection, window, claimNow(connection, after)) : Uni.createFrom().item(window));
     }
 
-    /** Sends now, behind the window's batches (the answers are read when the batch is settled). */
-    private InFlight send(List<PendingEvent> events, List<InFlight> window) {
-        Publication publication = window.isEmpty() ? publisher.publish(events)
-                : publisher.publish(events, window.get(window.size() - 1).publication());
+    /** Sends now, behind the window's batches (the answers are read when the round is settled). */
+    private Publication send(List<PendingEvent> events, Window window) {
+        return window.isEmpty() ? publisher.publish(events) : publisher.publish(events, window.last().publication());
+    }
+
+    private static Uni<List<Refused>> answersOf(Publication publication) {
         Uni<List<Refused>> answers = publication.answers().memoize().indefinitely();
         answers.subscribe().with(ignored -> { }, ignored -> { });
-        return new InFlight(events, publication, answers);
+        return answers;
+    }
+
+    /** Numbers the batch after the window's batches now; the round's first numbering goes out behind the savepoint. */
+    private static Uni<Void> numberAhead(SqlConnection connection, List<PendingEvent> events, Window window) {
+        Uni<Void> savepoint = window.isEmpty()
+                ? PipelinedTransaction.sendNow(connection.query(BEFORE_NUMBERING).execute()).replaceWithVoid()
+                : Uni.createFrom().voidItem();
+        Uni<Void> numbered = PipelinedTransaction.sendNow(makeVisible(connection, events, window.numberedUpTo()));
+        return savepoint.chain(() -> numbered);
     }
 
     /**
-     * Settles batch by batch in claim order, each as soon as Kafka answered it: numbering a batch (the longest
-     * statement of a round while a backlog drains) overlaps Kafka's work on the batches after it.
+     * Waits for Kafka's answers and the numbering of every batch, in claim order. When Kafka refused a record, the
+     * numbering goes back to the savepoint and the round settles batch by batch: what Kafka refused is quarantined and
+     * the rest numbered again, so the sequence has no gap.
      */
-    private Uni<Batch> settleInOrder(SqlConnection connection, List<InFlight> window, long lastSequence) {
-        Uni<Batch> settled = Uni.createFrom().item(Batch.NONE);
-        for (InFlight batch : window) {
-            settled = settled.chain(before -> batch.answers()
-                    .chain(refused -> settle(connection, batch.events(), refused, lastSequence + before.published().size()))
-                    .map(before::and));
+    private Uni<Batch> settle(SqlConnection connection, Window window) {
+        Uni<Boolean> refusedAny = Uni.createFrom().item(false);
+        for (InFlight batch : window.batches()) {
+            refusedAny = refusedAny.chain(before -> batch.answers()
+                    .chain(refused -> batch.numbered().replaceWith(before || !refused.isEmpty())));
         }
-        return settled;
+        return refusedAny.chain(refused -> {
+            if (!refused) {
+                Instant acknowledgedAt = Instant.now();
+                return Uni.createFrom().item(window.batches().stream()
+                        .map(batch -> new Batch(batch.events().size(), batch.events(), List.of(), acknowledgedAt, batch.events().size() == batchSize))
+                        .reduce(Batch.NONE, Batch::and));
+            }
+            Uni<Batch> settled = connection.query(BACK_TO_BEFORE_NUMBERING).execute().replaceWith(Batch.NONE);
+            for (InFlight batch : window.batches()) {
+                settled = settled.chain(before -> batch.answers()
+                        .chain(refusedHere -> settle(connection, batch.events(), refusedHere, window.lastSequence() + before.published().size()))
+                        .map(before::and));
+            }
+            return settled;
+        });
     }
 
     /** Quarantines what Kafka refused and numbers the rest, in id order. */

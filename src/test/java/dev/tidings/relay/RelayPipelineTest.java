@@ -14,16 +14,21 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A backlog larger than one relay round (batches of 3, {@link OutboxRelay#PIPELINE_DEPTH} per round):
  * batches claimed while earlier ones wait for Kafka keep each subject's order on Kafka and in the log,
- * and the sequence stays gap-free across rounds.
+ * and the sequence stays gap-free across rounds, also when Kafka refuses a record of a round's later batch
+ * after the batches before it were numbered.
  */
 @QuarkusTest
 @TestProfile(RelayPipelineTest.SmallBatches.class)
@@ -66,6 +71,41 @@ class RelayPipelineTest {
                         .as("and in the log in the same order").containsExactlyElementsOf(eventIdsInSequenceOrder(id));
             }
         }
+        assertThat(Database.count("select count(*) from outbox where sequence > ?", before))
+                .isEqualTo(Database.count("select max(sequence) - ? from outbox", before));
+    }
+
+    @Test
+    void aRecordKafkaRefusesInALaterBatchLeavesNoGapAndTheBatchesBeforeItArePublishedOnce() throws Exception {
+        long before = Database.count("select coalesce(max(sequence), 0) from outbox");
+        String tooLargeEvent = UUID.randomUUID().toString();
+        List<String> subjects = new ArrayList<>();
+        Database.awaitNothingPending(Duration.ofSeconds(30)); // the round starts with these rows
+        try (KafkaRecords orderTopic = KafkaRecords.of("events.order")) {
+            try (Connection stalledRelay = Database.connect()) {
+                stalledRelay.setAutoCommit(false);
+                stalledRelay.createStatement().executeQuery("select last_sequence from relay_cursor where id = 1 for update");
+                for (int i = 0; i < 4; i++) { // the first batch and the first of the second
+                    subjects.add("order/" + Orders.place("refused-later-" + i));
+                }
+                // Over the producer's max.request.size (1 MiB): the second batch's middle record
+                OutboxRows.insert(tooLargeEvent, "order.created", "order/" + tooLargeEvent, "{\"blob\":\"" + "y".repeat(1_200_000) + "\"}");
+                for (int i = 4; i < 7; i++) {
+                    subjects.add("order/" + Orders.place("refused-later-" + i));
+                }
+            }
+
+            Database.awaitNothingPending(Duration.ofSeconds(30));
+            // Exactly once each: the batches numbered before the refusal are not sent again
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() ->
+                    subjects.stream().allMatch(subject -> orderTopic.withKey(subject).size() == 1));
+        }
+        assertThat(Database.strings("select quarantine_reason from outbox_quarantine where event_id = ?::uuid", tooLargeEvent))
+                .singleElement().asString().startsWith("RecordTooLargeException");
+        List<Long> sequences = Database.strings("select sequence from outbox where subject = any(?) order by id",
+                (Object) subjects.toArray(String[]::new)).stream().map(Long::valueOf).toList();
+        assertThat(sequences).as("consecutive in commit order, the refused event left out")
+                .isEqualTo(LongStream.range(sequences.get(0), sequences.get(0) + subjects.size()).boxed().toList());
         assertThat(Database.count("select count(*) from outbox where sequence > ?", before))
                 .isEqualTo(Database.count("select max(sequence) - ? from outbox", before));
     }
