@@ -38,14 +38,15 @@ import java.util.stream.Collectors;
  * claiming the next while Kafka's answers to the earlier ones are pending (up to {@link #PIPELINE_DEPTH}
  * batches: at once after a full claim, after a short one when more events commit in this process; each batch's
  * records reach the producer after the previous batch's, and not at all when those could not). Each batch is
- * numbered as soon as it is claimed (consecutive sequences in id order), while Kafka works on it; the round commits
- * once Kafka acknowledged every record. Because the cursor lock is held until commit, no batch can commit a
- * smaller sequence after a larger one became visible, and nothing numbered is visible before Kafka has it. If the
- * process dies before the commit, the lock and claims vanish with its connection and the rows are published again
- * (consumers deduplicate on eventId). A record Kafka refuses for good is moved to the quarantine table in the same
- * transaction (it never gets a sequence: the round's numbering is taken back to a savepoint and done again without
- * it), so it cannot hold back the rows behind it; any other failure, or no answer within
- * {@code events.outbox.publish-timeout}, rolls the whole round back to be tried again.
+ * numbered as soon as it is claimed (consecutive sequences in id order), while Kafka works on it (after a round that
+ * failed, until one commits, only once Kafka has answered it); the round commits once Kafka acknowledged every
+ * record. Because the cursor lock is held until commit, no batch can commit a smaller sequence after a larger one
+ * became visible, and nothing numbered is visible before Kafka has it. If the process dies before the commit, the
+ * lock and claims vanish with its connection and the rows are published again (consumers deduplicate on eventId). A
+ * record Kafka refuses for good is moved to the quarantine table in the same transaction (it never gets a sequence:
+ * the round's numbering is taken back to a savepoint and done again without it), so it cannot hold back the rows
+ * behind it; any other failure, or no answer within {@code events.outbox.publish-timeout}, rolls the whole round back
+ * to be tried again.
  *
  * <p>It is woken at once when a write of the API that appended events commits in this process
  * ({@link #eventsCommitted}), and every {@code events.outbox.poll-interval} for the rest. When another replica's
@@ -130,6 +131,12 @@ public class OutboxRelay {
      * out with the cursor's lock. A replica that does not hold it sends no claim it would only throw away.
      */
     private volatile boolean heldCursor = true;
+    /**
+     * Whether Kafka answered this relay's last round that claimed events: only then are a round's batches numbered before
+     * Kafka's answers. While Kafka is out every round fails, and numbering ahead would write (and roll back) a new version
+     * of every claimed row each time.
+     */
+    private volatile boolean kafkaAnswered = true;
 
     public OutboxRelay(Pool pool, KafkaPublisher publisher, RelayMetrics metrics, PgNotifications notifications,
                        EventsConfig config) {
@@ -201,10 +208,11 @@ public class OutboxRelay {
                         }
                         committedHere.set(false); // this relay holds the cursor: what committed here is claimed in this round or wakes the next
                         long lastSequence = rows.iterator().next().getLong(0);
-                        return claimAhead(connection, new Window(lastSequence), first != null ? first : claimNow(connection, 0L))
+                        return claimAhead(connection, new Window(lastSequence, kafkaAnswered), first != null ? first : claimNow(connection, 0L))
                                 .chain(window -> settle(connection, window));
                     });
                 })
+                .onFailure().invoke(failure -> kafkaAnswered = false)
                 .invoke(this::committed)
                 .map(Batch::full);
     }
@@ -229,10 +237,10 @@ public class OutboxRelay {
     private record InFlight(List<PendingEvent> events, Publication publication, Uni<List<Refused>> answers, Uni<Void> numbered) {
     }
 
-    /** The round's batches in claim order, numbered from the cursor's last sequence on. */
-    private record Window(long lastSequence, List<InFlight> batches) {
-        Window(long lastSequence) {
-            this(lastSequence, new ArrayList<>());
+    /** The round's batches in claim order, numbered from the cursor's last sequence on, {@code ahead} of Kafka's answers or not. */
+    private record Window(long lastSequence, boolean ahead, List<InFlight> batches) {
+        Window(long lastSequence, boolean ahead) {
+            this(lastSequence, ahead, new ArrayList<>());
         }
 
         boolean isEmpty() {
@@ -293,8 +301,14 @@ public class OutboxRelay {
         return answers;
     }
 
-    /** Numbers the batch after the window's batches now; the round's first numbering goes out behind the savepoint. */
+    /**
+     * Numbers the batch after the window's batches now, if the window numbers ahead; the round's first numbering goes out
+     * behind the savepoint.
+     */
     private static Uni<Void> numberAhead(SqlConnection connection, List<PendingEvent> events, Window window) {
+        if (!window.ahead()) {
+            return Uni.createFrom().voidItem();
+        }
         Uni<Void> savepoint = window.isEmpty()
                 ? PipelinedTransaction.sendNow(connection.query(BEFORE_NUMBERING).execute()).replaceWithVoid()
                 : Uni.createFrom().voidItem();
@@ -308,6 +322,9 @@ public class OutboxRelay {
      * the rest numbered again, so the sequence has no gap.
      */
     private Uni<Batch> settle(SqlConnection connection, Window window) {
+        if (!window.ahead()) {
+            return settleBatchByBatch(connection, window);
+        }
         Uni<Boolean> refusedAny = Uni.createFrom().item(false);
         for (InFlight batch : window.batches()) {
             refusedAny = refusedAny.chain(before -> batch.answers()
@@ -320,14 +337,22 @@ public class OutboxRelay {
                         .map(batch -> new Batch(batch.events().size(), batch.events(), List.of(), acknowledgedAt, batch.events().size() == batchSize))
                         .reduce(Batch.NONE, Batch::and));
             }
-            Uni<Batch> settled = connection.query(BACK_TO_BEFORE_NUMBERING).execute().replaceWith(Batch.NONE);
-            for (InFlight batch : window.batches()) {
-                settled = settled.chain(before -> batch.answers()
-                        .chain(refusedHere -> settle(connection, batch.events(), refusedHere, window.lastSequence() + before.published().size()))
-                        .map(before::and));
-            }
-            return settled;
+            return connection.query(BACK_TO_BEFORE_NUMBERING).execute().chain(() -> settleBatchByBatch(connection, window));
         });
+    }
+
+    /**
+     * Settles batch by batch in claim order, each as soon as Kafka answered it: numbering a batch overlaps Kafka's work
+     * on the batches after it.
+     */
+    private Uni<Batch> settleBatchByBatch(SqlConnection connection, Window window) {
+        Uni<Batch> settled = Uni.createFrom().item(Batch.NONE);
+        for (InFlight batch : window.batches()) {
+            settled = settled.chain(before -> batch.answers()
+                    .chain(refused -> settle(connection, batch.events(), refused, window.lastSequence() + before.published().size()))
+                    .map(before::and));
+        }
+        return settled;
     }
 
     /** Quarantines what Kafka refused and numbers the rest, in id order. */
@@ -342,6 +367,9 @@ public class OutboxRelay {
 
     /** After the commit only: a batch rolled back neither published nor quarantined anything. */
     private void committed(Batch batch) {
+        if (batch.claimed() > 0) {
+            kafkaAnswered = true;
+        }
         metrics.published(batch.published(), batch.acknowledgedAt());
         for (Refused refusal : batch.quarantined()) {
             PendingEvent event = refusal.event();

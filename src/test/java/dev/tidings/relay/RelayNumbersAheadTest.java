@@ -1,0 +1,124 @@
+package dev.tidings.relay;
+
+import dev.tidings.relay.KafkaPublisher.Publication;
+import dev.tidings.relay.KafkaPublisher.Refused;
+import dev.tidings.support.Database;
+import dev.tidings.support.KafkaRecords;
+import dev.tidings.support.Orders;
+import io.quarkus.arc.ClientProxy;
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A round numbers each batch while Kafka works on it, before Kafka's answers; after a round Kafka did not answer, the
+ * next numbers only what Kafka has answered, so that while Kafka is out a retry does not write a version of every
+ * claimed row only to roll it back. Kafka's answers are held back here (the records reach the real broker), and
+ * whether the round in progress has numbered shows in its locks: numbering takes a row-exclusive lock on the outbox,
+ * a claim none.
+ */
+@QuarkusTest
+class RelayNumbersAheadTest {
+
+    /**
+     * Whether the round in progress (the relay's transaction holding the cursor row) has written to the outbox: 1 if it
+     * has, 0 if not, -1 when no round is in progress.
+     */
+    private static final String ROUND_NUMBERED = """
+            select coalesce(bool_or(exists (select 1 from pg_locks o join pg_class t on t.oid = o.relation
+                                            where o.pid = l.pid and t.relname = 'outbox' and o.mode = 'RowExclusiveLock'))::int, -1)
+            from pg_locks l join pg_class c on c.oid = l.relation
+            where c.relname = 'relay_cursor' and l.mode = 'RowShareLock' and l.pid <> pg_backend_pid()""";
+
+    @Inject
+    KafkaPublisher publisher;
+
+    /** The real publisher; its answers fail once if told to, and otherwise reach the relay once {@link #release} completes. */
+    static final class ScriptedAnswers extends KafkaPublisher {
+        private final KafkaPublisher real;
+        private final AtomicBoolean failOnce;
+        private final CompletableFuture<Void> release = new CompletableFuture<>();
+
+        ScriptedAnswers(KafkaPublisher real, boolean failOnce) {
+            super(null, ReadyTopics.all(), "", Duration.ofSeconds(10), null); // every batch goes to the real publisher
+            this.real = real;
+            this.failOnce = new AtomicBoolean(failOnce);
+        }
+
+        @Override
+        Publication publish(List<PendingEvent> events) {
+            return scripted(real.publish(events));
+        }
+
+        @Override
+        Publication publish(List<PendingEvent> events, Publication previous) {
+            return scripted(real.publish(events, previous));
+        }
+
+        private Publication scripted(Publication publication) {
+            Uni<List<Refused>> answers = failOnce.getAndSet(false)
+                    ? publication.answers().chain(() -> Uni.createFrom().failure(new IllegalStateException("no answer from Kafka (test)")))
+                    : publication.answers().call(() -> Uni.createFrom().completionStage(release));
+            return new Publication(publication.handedOff(), CallerContext.returnTo(answers), publication.batch());
+        }
+    }
+
+    @Test
+    void aRoundNumbersItsBatchBeforeKafkasAnswers() {
+        ScriptedAnswers held = install(false);
+        try (KafkaRecords orders = KafkaRecords.of("events.order")) {
+            String subject = "order/" + Orders.place("numbered-ahead");
+            orders.awaitKey(subject, 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> Database.count(ROUND_NUMBERED) == 1);
+            assertThat(Database.count("select count(*) from outbox where subject = ? and sequence is null", subject))
+                    .as("not visible before Kafka's answer").isEqualTo(1);
+
+            held.release.complete(null);
+            Database.awaitNothingPending(Duration.ofSeconds(30));
+            assertThat(orders.withKey(subject)).hasSize(1);
+        } finally {
+            held.release.complete(null);
+        }
+    }
+
+    @Test
+    void afterARoundKafkaDidNotAnswerTheNextNumbersOnlyWhatKafkaAnswered() {
+        ScriptedAnswers failingOnce = install(true);
+        String subject;
+        try (KafkaRecords orders = KafkaRecords.of("events.order")) {
+            subject = "order/" + Orders.place("numbered-after-answers");
+            orders.awaitKey(subject, 2); // sent by the round that failed, and again by the next, held
+
+            // the round in progress has claimed and sent, but not numbered (a numbering sent ahead would have run by now)
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> Database.count(ROUND_NUMBERED) == 0);
+            assertThat(Database.count("select count(*) from outbox where subject = ? and sequence is null", subject)).isEqualTo(1);
+
+            failingOnce.release.complete(null);
+            Database.awaitNothingPending(Duration.ofSeconds(30));
+        } finally {
+            failingOnce.release.complete(null);
+        }
+        assertThat(Database.count("select count(*) from outbox where subject = ? and sequence is not null", subject)).isEqualTo(1);
+
+        // a round Kafka answered brings numbering ahead back
+        aRoundNumbersItsBatchBeforeKafkasAnswers();
+    }
+
+    /** Once nothing is pending: the relay's publisher from now on. */
+    private ScriptedAnswers install(boolean failOnce) {
+        Database.awaitNothingPending(Duration.ofSeconds(30));
+        ScriptedAnswers scripted = new ScriptedAnswers(ClientProxy.unwrap(publisher), failOnce);
+        QuarkusMock.installMockForType(scripted, KafkaPublisher.class);
+        return scripted;
+    }
+}
