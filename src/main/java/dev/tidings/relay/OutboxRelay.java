@@ -37,10 +37,10 @@ import java.util.stream.Collectors;
  * claim the oldest unpublished rows a batch at a time, sending each batch as soon as it is claimed and
  * claiming the next while Kafka's answers to the earlier ones are pending (up to {@link #PIPELINE_DEPTH}
  * batches: at once after a full claim, after a short one when more events commit in this process; each batch's
- * records reach the producer after the previous batch's, and not at all when those could not). Each batch is
- * numbered as soon as it is claimed (consecutive sequences in id order), while Kafka works on it (after a round that
- * failed, until one commits, only once Kafka has answered it); the round commits once Kafka acknowledged every
- * record. Because the cursor lock is held until commit, no batch can commit a smaller sequence after a larger one
+ * records reach the producer after the previous batch's, and not at all when those could not). The batches get
+ * consecutive sequences in id order: while a backlog drains, each as soon as it is claimed, while Kafka works on it
+ * (not after a round that failed, until one commits); otherwise once Kafka has answered it. The round commits once
+ * Kafka acknowledged every record. Because the cursor lock is held until commit, no batch can commit a smaller sequence after a larger one
  * became visible, and nothing numbered is visible before Kafka has it. If the process dies before the commit, the
  * lock and claims vanish with its connection and the rows are published again (consumers deduplicate on eventId). A
  * record Kafka refuses for good is moved to the quarantine table in the same transaction (it never gets a sequence:
@@ -132,8 +132,8 @@ public class OutboxRelay {
      */
     private volatile boolean heldCursor = true;
     /**
-     * Whether Kafka answered this relay's last round that claimed events: only then are a round's batches numbered before
-     * Kafka's answers. While Kafka is out every round fails, and numbering ahead would write (and roll back) a new version
+     * Whether Kafka answered this relay's last round that claimed events: only then can a round's batches be numbered
+     * before Kafka's answers. While Kafka is out every round fails, and numbering ahead would write (and roll back) a new version
      * of every claimed row each time.
      */
     private volatile boolean kafkaAnswered = true;
@@ -186,9 +186,9 @@ public class OutboxRelay {
 
     /**
      * Relays up to {@link #PIPELINE_DEPTH} batches in one transaction; answers whether more may be waiting (the last
-     * claim was full). Each batch is sent and numbered as soon as it is claimed, and the next one is claimed while
-     * Kafka's answers to those before are pending; sequences follow ids exactly as if each batch had been relayed
-     * alone, and the round commits once Kafka has answered every batch.
+     * claim was full). Each batch is sent as soon as it is claimed (and numbered, while a backlog drains), and the next
+     * one is claimed while Kafka's answers to those before are pending; sequences follow ids exactly as if each batch
+     * had been relayed alone, and the round commits once Kafka has answered every batch.
      */
     Uni<Boolean> relayBatch() {
         return PipelinedTransaction.withTransaction(pool, connection -> {
@@ -208,7 +208,7 @@ public class OutboxRelay {
                         }
                         committedHere.set(false); // this relay holds the cursor: what committed here is claimed in this round or wakes the next
                         long lastSequence = rows.iterator().next().getLong(0);
-                        return claimAhead(connection, new Window(lastSequence, kafkaAnswered), first != null ? first : claimNow(connection, 0L))
+                        return claimAhead(connection, new Window(lastSequence, kafkaAnswered, batchSize), first != null ? first : claimNow(connection, 0L))
                                 .chain(window -> settle(connection, window));
                     });
                 })
@@ -237,10 +237,24 @@ public class OutboxRelay {
     private record InFlight(List<PendingEvent> events, Publication publication, Uni<List<Refused>> answers, Uni<Void> numbered) {
     }
 
-    /** The round's batches in claim order, numbered from the cursor's last sequence on, {@code ahead} of Kafka's answers or not. */
-    private record Window(long lastSequence, boolean ahead, List<InFlight> batches) {
-        Window(long lastSequence, boolean ahead) {
-            this(lastSequence, ahead, new ArrayList<>());
+    /**
+     * The round's batches in claim order, numbered from the cursor's last sequence on: ahead of Kafka's answers when a
+     * backlog drains (the round's first claim was full, {@code fullBatch} rows) and Kafka answered the last round. With
+     * a batch or two of events claimed as they commit, Kafka's answer is most of a round and the numbering little, so
+     * those rounds number after the answers and spare PostgreSQL the savepoint.
+     */
+    private record Window(long lastSequence, boolean kafkaAnswered, int fullBatch, List<InFlight> batches) {
+        Window(long lastSequence, boolean kafkaAnswered, int fullBatch) {
+            this(lastSequence, kafkaAnswered, fullBatch, new ArrayList<>());
+        }
+
+        /** Whether this round numbers ahead, {@code next} being the claimed batch about to join it. */
+        boolean numbersAhead(List<PendingEvent> next) {
+            return kafkaAnswered && (isEmpty() ? next : batches.get(0).events()).size() == fullBatch;
+        }
+
+        boolean numbersAhead() {
+            return !isEmpty() && numbersAhead(List.of());
         }
 
         boolean isEmpty() {
@@ -258,7 +272,7 @@ public class OutboxRelay {
     }
 
     /**
-     * Sends and numbers the claimed batch and claims on until the window is full or a claim comes back empty. After a
+     * Sends (and numbers, see {@link Window}) the claimed batch and claims on until the window is full or a claim comes back empty. After a
      * claim that is not full it waits for Kafka's answer to the window's last batch, but claims again at once if events
      * commit in this process meanwhile: they are on their way in this round instead of waiting for it to end and then
      * for a round of their own.
@@ -306,7 +320,7 @@ public class OutboxRelay {
      * behind the savepoint.
      */
     private static Uni<Void> numberAhead(SqlConnection connection, List<PendingEvent> events, Window window) {
-        if (!window.ahead()) {
+        if (!window.numbersAhead(events)) {
             return Uni.createFrom().voidItem();
         }
         Uni<Void> savepoint = window.isEmpty()
@@ -322,7 +336,7 @@ public class OutboxRelay {
      * the rest numbered again, so the sequence has no gap.
      */
     private Uni<Batch> settle(SqlConnection connection, Window window) {
-        if (!window.ahead()) {
+        if (!window.numbersAhead()) {
             return settleBatchByBatch(connection, window);
         }
         Uni<Boolean> refusedAny = Uni.createFrom().item(false);

@@ -8,11 +8,15 @@ import dev.tidings.support.Orders;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,14 +25,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A round numbers each batch while Kafka works on it, before Kafka's answers; after a round Kafka did not answer, the
- * next numbers only what Kafka has answered, so that while Kafka is out a retry does not write a version of every
- * claimed row only to roll it back. Kafka's answers are held back here (the records reach the real broker), and
- * whether the round in progress has numbered shows in its locks: numbering takes a row-exclusive lock on the outbox,
- * a claim none.
+ * While a backlog drains (batches of 3 here), a round numbers each batch while Kafka works on it, before Kafka's
+ * answers; a round of a few events claimed as they commit numbers them after Kafka's answer, and so does the round after
+ * one Kafka did not answer, so that while Kafka is out a retry does not write a version of every claimed row only to roll
+ * it back. Kafka's answers are held back here (the records reach the real broker), and whether the round in progress
+ * has numbered shows in its locks: numbering takes a row-exclusive lock on the outbox, a claim none.
  */
 @QuarkusTest
+@TestProfile(RelayPipelineTest.SmallBatches.class)
 class RelayNumbersAheadTest {
+
+    private static final int BATCH = 3;
 
     /**
      * Whether the round in progress (the relay's transaction holding the cursor row) has written to the outbox: 1 if it
@@ -74,14 +81,30 @@ class RelayNumbersAheadTest {
     }
 
     @Test
-    void aRoundNumbersItsBatchBeforeKafkasAnswers() {
+    void aRoundDrainingABacklogNumbersItsBatchBeforeKafkasAnswers() throws Exception {
         ScriptedAnswers held = install(false);
         try (KafkaRecords orders = KafkaRecords.of("events.order")) {
-            String subject = "order/" + Orders.place("numbered-ahead");
-            orders.awaitKey(subject, 1);
+            List<String> subjects = backlogOfOneBatch("numbered-ahead");
+            subjects.forEach(subject -> orders.awaitKey(subject, 1));
             await().atMost(Duration.ofSeconds(5)).until(() -> Database.count(ROUND_NUMBERED) == 1);
-            assertThat(Database.count("select count(*) from outbox where subject = ? and sequence is null", subject))
-                    .as("not visible before Kafka's answer").isEqualTo(1);
+            assertThat(pending(subjects)).as("not visible before Kafka's answer").isEqualTo(BATCH);
+
+            held.release.complete(null);
+            Database.awaitNothingPending(Duration.ofSeconds(30));
+            assertThat(subjects).allSatisfy(subject -> assertThat(orders.withKey(subject)).hasSize(1));
+        } finally {
+            held.release.complete(null);
+        }
+    }
+
+    @Test
+    void eventsClaimedAsTheyCommitAreNumberedAfterKafkasAnswer() {
+        ScriptedAnswers held = install(false);
+        try (KafkaRecords orders = KafkaRecords.of("events.order")) {
+            String subject = "order/" + Orders.place("numbered-after-answer");
+            orders.awaitKey(subject, 1);
+            // the round in progress has claimed and sent, but not numbered (a numbering sent ahead would have run by now)
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> Database.count(ROUND_NUMBERED) == 0);
 
             held.release.complete(null);
             Database.awaitNothingPending(Duration.ofSeconds(30));
@@ -92,26 +115,42 @@ class RelayNumbersAheadTest {
     }
 
     @Test
-    void afterARoundKafkaDidNotAnswerTheNextNumbersOnlyWhatKafkaAnswered() {
+    void afterARoundKafkaDidNotAnswerTheNextNumbersOnlyWhatKafkaAnswered() throws Exception {
         ScriptedAnswers failingOnce = install(true);
-        String subject;
+        List<String> subjects;
         try (KafkaRecords orders = KafkaRecords.of("events.order")) {
-            subject = "order/" + Orders.place("numbered-after-answers");
-            orders.awaitKey(subject, 2); // sent by the round that failed, and again by the next, held
+            subjects = backlogOfOneBatch("numbered-after-failure");
+            subjects.forEach(subject -> orders.awaitKey(subject, 2)); // sent by the round that failed, and again by the next, held
 
-            // the round in progress has claimed and sent, but not numbered (a numbering sent ahead would have run by now)
             await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> Database.count(ROUND_NUMBERED) == 0);
-            assertThat(Database.count("select count(*) from outbox where subject = ? and sequence is null", subject)).isEqualTo(1);
+            assertThat(pending(subjects)).isEqualTo(BATCH);
 
             failingOnce.release.complete(null);
             Database.awaitNothingPending(Duration.ofSeconds(30));
         } finally {
             failingOnce.release.complete(null);
         }
-        assertThat(Database.count("select count(*) from outbox where subject = ? and sequence is not null", subject)).isEqualTo(1);
+        assertThat(pending(subjects)).isZero();
 
         // a round Kafka answered brings numbering ahead back
-        aRoundNumbersItsBatchBeforeKafkasAnswers();
+        aRoundDrainingABacklogNumbersItsBatchBeforeKafkasAnswers();
+    }
+
+    /** A full batch's orders, committed while the relay is held off: its next round's first claim is full. */
+    private static List<String> backlogOfOneBatch(String prefix) throws SQLException {
+        List<String> subjects = new ArrayList<>();
+        try (Connection stalledRelay = Database.connect()) {
+            stalledRelay.setAutoCommit(false);
+            stalledRelay.createStatement().executeQuery("select last_sequence from relay_cursor where id = 1 for update");
+            for (int i = 0; i < BATCH; i++) {
+                subjects.add("order/" + Orders.place(prefix + "-" + i));
+            }
+        }
+        return subjects;
+    }
+
+    private static long pending(List<String> subjects) {
+        return Database.count("select count(*) from outbox where subject = any(?) and sequence is null", (Object) subjects.toArray(String[]::new));
     }
 
     /** Once nothing is pending: the relay's publisher from now on. */
