@@ -1,19 +1,13 @@
 package dev.tidings.relay;
 
-import dev.tidings.relay.KafkaPublisher.Publication;
 import dev.tidings.support.Database;
 import dev.tidings.support.KafkaRecords;
 import dev.tidings.support.Orders;
-import io.quarkus.arc.ClientProxy;
-import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,35 +26,9 @@ class RelayCommitsDuringRoundTest {
     @Inject
     OutboxRelay relay;
 
-    /** The real publisher, whose answers reach the relay only once {@link #release} completes. */
-    static final class HeldAnswers extends KafkaPublisher {
-        private final KafkaPublisher real;
-        private final CompletableFuture<Void> release = new CompletableFuture<>();
-
-        HeldAnswers(KafkaPublisher real) {
-            super(null, ReadyTopics.all(), "", Duration.ofSeconds(10), null); // every batch goes to the real publisher
-            this.real = real;
-        }
-
-        @Override
-        Publication publish(List<PendingEvent> events) {
-            return held(real.publish(events));
-        }
-
-        @Override
-        Publication publish(List<PendingEvent> events, Publication previous) {
-            return held(real.publish(events, previous));
-        }
-
-        private Publication held(Publication publication) {
-            return new Publication(publication.handedOff(),
-                    CallerContext.returnTo(publication.answers().call(() -> Uni.createFrom().completionStage(release))), publication.batch());
-        }
-    }
-
     @Test
     void anEventCommittedWhileARoundWaitsForKafkaIsSentAndNumberedInThatRound() {
-        HeldAnswers held = holdKafkasAnswers();
+        HeldAnswers held = HeldAnswers.install(publisher, false);
         try (KafkaRecords orders = KafkaRecords.of("events.order")) {
             String first = "order/" + Orders.place("held-round-first");
             orders.awaitKey(first, 1);
@@ -71,14 +39,14 @@ class RelayCommitsDuringRoundTest {
             assertThat(Database.count("select count(*) from outbox where subject in (?, ?) and sequence is null", first, second))
                     .as("neither is numbered while Kafka's answers are held").isEqualTo(2);
 
-            held.release.complete(null);
+            held.release();
             Database.awaitNothingPending(Duration.ofSeconds(30));
             assertThat(Database.count("select count(distinct published_at) from outbox where subject in (?, ?)", first, second))
                     .as("both numbered in the same transaction").isEqualTo(1);
             assertThat(Database.count("select (select sequence from outbox where subject = ?) - (select sequence from outbox where subject = ?)",
                     second, first)).as("one after the other, in commit order").isEqualTo(1);
         } finally {
-            held.release.complete(null);
+            held.release();
         }
     }
 
@@ -88,7 +56,7 @@ class RelayCommitsDuringRoundTest {
      */
     @Test
     void aWriteAfterALateSignalIsStillSentInTheRound() {
-        HeldAnswers held = holdKafkasAnswers();
+        HeldAnswers held = HeldAnswers.install(publisher, false);
         try (KafkaRecords orders = KafkaRecords.of("events.order")) {
             String first = "order/" + Orders.place("late-signal-first");
             orders.awaitKey(first, 1);
@@ -99,17 +67,9 @@ class RelayCommitsDuringRoundTest {
             assertThat(Database.count("select count(*) from outbox where subject in (?, ?) and sequence is null", first, second))
                     .as("both sent in the round still waiting for Kafka's answers").isEqualTo(2);
         } finally {
-            held.release.complete(null);
+            held.release();
         }
         Database.awaitNothingPending(Duration.ofSeconds(30));
-    }
-
-    /** Once nothing is pending: the relay's publisher from now on, whose answers wait for its release. */
-    private HeldAnswers holdKafkasAnswers() {
-        Database.awaitNothingPending(Duration.ofSeconds(30));
-        HeldAnswers held = new HeldAnswers(ClientProxy.unwrap(publisher));
-        QuarkusMock.installMockForType(held, KafkaPublisher.class);
-        return held;
     }
 
     private static void awaitSentInTheHeldRound(KafkaRecords orders, String subject) {

@@ -1,15 +1,10 @@
 package dev.tidings.relay;
 
-import dev.tidings.relay.KafkaPublisher.Publication;
-import dev.tidings.relay.KafkaPublisher.Refused;
 import dev.tidings.support.Database;
 import dev.tidings.support.KafkaRecords;
 import dev.tidings.support.Orders;
-import io.quarkus.arc.ClientProxy;
-import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -18,8 +13,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,73 +43,43 @@ class RelayNumbersAheadTest {
     @Inject
     KafkaPublisher publisher;
 
-    /** The real publisher; its answers fail once if told to, and otherwise reach the relay once {@link #release} completes. */
-    static final class ScriptedAnswers extends KafkaPublisher {
-        private final KafkaPublisher real;
-        private final AtomicBoolean failOnce;
-        private final CompletableFuture<Void> release = new CompletableFuture<>();
-
-        ScriptedAnswers(KafkaPublisher real, boolean failOnce) {
-            super(null, ReadyTopics.all(), "", Duration.ofSeconds(10), null); // every batch goes to the real publisher
-            this.real = real;
-            this.failOnce = new AtomicBoolean(failOnce);
-        }
-
-        @Override
-        Publication publish(List<PendingEvent> events) {
-            return scripted(real.publish(events));
-        }
-
-        @Override
-        Publication publish(List<PendingEvent> events, Publication previous) {
-            return scripted(real.publish(events, previous));
-        }
-
-        private Publication scripted(Publication publication) {
-            Uni<List<Refused>> answers = failOnce.getAndSet(false)
-                    ? publication.answers().chain(() -> Uni.createFrom().failure(new IllegalStateException("no answer from Kafka (test)")))
-                    : publication.answers().call(() -> Uni.createFrom().completionStage(release));
-            return new Publication(publication.handedOff(), CallerContext.returnTo(answers), publication.batch());
-        }
-    }
-
     @Test
     void aRoundDrainingABacklogNumbersItsBatchBeforeKafkasAnswers() throws Exception {
-        ScriptedAnswers held = install(false);
+        HeldAnswers held = HeldAnswers.install(publisher, false);
         try (KafkaRecords orders = KafkaRecords.of("events.order")) {
             List<String> subjects = backlogOfOneBatch("numbered-ahead");
             subjects.forEach(subject -> orders.awaitKey(subject, 1));
             await().atMost(Duration.ofSeconds(5)).until(() -> Database.count(ROUND_NUMBERED) == 1);
             assertThat(pending(subjects)).as("not visible before Kafka's answer").isEqualTo(BATCH);
 
-            held.release.complete(null);
+            held.release();
             Database.awaitNothingPending(Duration.ofSeconds(30));
             assertThat(subjects).allSatisfy(subject -> assertThat(orders.withKey(subject)).hasSize(1));
         } finally {
-            held.release.complete(null);
+            held.release();
         }
     }
 
     @Test
     void eventsClaimedAsTheyCommitAreNumberedAfterKafkasAnswer() {
-        ScriptedAnswers held = install(false);
+        HeldAnswers held = HeldAnswers.install(publisher, false);
         try (KafkaRecords orders = KafkaRecords.of("events.order")) {
             String subject = "order/" + Orders.place("numbered-after-answer");
             orders.awaitKey(subject, 1);
             // the round in progress has claimed and sent, but not numbered (a numbering sent ahead would have run by now)
             await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> Database.count(ROUND_NUMBERED) == 0);
 
-            held.release.complete(null);
+            held.release();
             Database.awaitNothingPending(Duration.ofSeconds(30));
             assertThat(orders.withKey(subject)).hasSize(1);
         } finally {
-            held.release.complete(null);
+            held.release();
         }
     }
 
     @Test
     void afterARoundKafkaDidNotAnswerTheNextNumbersOnlyWhatKafkaAnswered() throws Exception {
-        ScriptedAnswers failingOnce = install(true);
+        HeldAnswers failingOnce = HeldAnswers.install(publisher, true);
         List<String> subjects;
         try (KafkaRecords orders = KafkaRecords.of("events.order")) {
             subjects = backlogOfOneBatch("numbered-after-failure");
@@ -125,10 +88,10 @@ class RelayNumbersAheadTest {
             await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> Database.count(ROUND_NUMBERED) == 0);
             assertThat(pending(subjects)).isEqualTo(BATCH);
 
-            failingOnce.release.complete(null);
+            failingOnce.release();
             Database.awaitNothingPending(Duration.ofSeconds(30));
         } finally {
-            failingOnce.release.complete(null);
+            failingOnce.release();
         }
         assertThat(pending(subjects)).isZero();
 
@@ -151,13 +114,5 @@ class RelayNumbersAheadTest {
 
     private static long pending(List<String> subjects) {
         return Database.count("select count(*) from outbox where subject = any(?) and sequence is null", (Object) subjects.toArray(String[]::new));
-    }
-
-    /** Once nothing is pending: the relay's publisher from now on. */
-    private ScriptedAnswers install(boolean failOnce) {
-        Database.awaitNothingPending(Duration.ofSeconds(30));
-        ScriptedAnswers scripted = new ScriptedAnswers(ClientProxy.unwrap(publisher), failOnce);
-        QuarkusMock.installMockForType(scripted, KafkaPublisher.class);
-        return scripted;
     }
 }
