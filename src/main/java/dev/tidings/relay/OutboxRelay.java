@@ -272,10 +272,10 @@ public class OutboxRelay {
     }
 
     /**
-     * Sends (and numbers, see {@link Window}) the claimed batch and claims on until the window is full or a claim comes back empty. After a
-     * claim that is not full it waits for Kafka's answer to the window's last batch, but claims again at once if events
-     * commit in this process meanwhile: they are on their way in this round instead of waiting for it to end and then
-     * for a round of their own.
+     * Sends (and numbers, see {@link Window}) the claimed batch and claims on until the window is full or a claim comes
+     * back empty. After a claim that is not full it waits for Kafka's answer to the window's last batch, but claims again
+     * at once if events commit in this process meanwhile: they are on their way in this round instead of waiting for it
+     * to end and then for a round of their own.
      */
     private Uni<Window> claimAhead(SqlConnection connection, Window window, Claim claim) {
         return claim.events().chain(events -> {
