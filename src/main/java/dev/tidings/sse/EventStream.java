@@ -33,16 +33,17 @@ public class EventStream {
 
     /**
      * Events of the scope matching {@code types}, after {@code lastEventId} when given, else from now on, as
-     * frames built by {@code sse}; {@code onEnd} runs once when the stream ends, however it ends.
+     * frames built by {@code sse}, written to {@code connection}; {@code onEnd} runs once when the stream ends, however
+     * it ends.
      */
-    public Multi<OutboundSseEvent> open(Sse sse, Scope scope, TypeFilter types, Long lastEventId, Runnable onEnd) {
+    public Multi<OutboundSseEvent> open(Sse sse, Scope scope, TypeFilter types, Long lastEventId, Object connection, Runnable onEnd) {
         LiveFeed.Frames<OutboundSseEvent> frames = frames(sse);
         OutboundSseEvent hello = sse.newEventBuilder().comment("connected").reconnectDelay(RECONNECT_MILLIS).build();
         if (lastEventId == null) {
             // Straight from the listener's buffer, with no operator in between (see LiveFeed)
-            return feed.listen(scope, types, frames, hello, onEnd).frames();
+            return feed.listen(scope, types, frames, hello, connection, onEnd).frames();
         }
-        LiveFeed.Listener<OutboundSseEvent> live = feed.listen(scope, types, frames, null, onEnd);
+        LiveFeed.Listener<OutboundSseEvent> live = feed.listen(scope, types, frames, null, connection, onEnd);
         AtomicLong lastSent = new AtomicLong(lastEventId);
         return Multi.createBy().concatenating().streams(Multi.createFrom().item(hello), replay(scope, types, lastEventId)
                                 .map(entry -> frame(sse, entry)), live.frames())

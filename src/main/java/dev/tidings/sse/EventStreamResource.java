@@ -61,7 +61,7 @@ public class EventStreamResource {
         // 429 or 503 before the live feed subscription is made: a refused stream must not leave a listener behind
         quota.acquire(key);
         SharedConnectionFlushes.consolidate(request);
-        return stream.open(sse, scope, filter, lastEventId, () -> quota.release(key));
+        return stream.open(sse, scope, filter, lastEventId, request.connection(), () -> quota.release(key));
     }
 
     private static Long lastEventId(String value) {

@@ -26,13 +26,17 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * The one live feed of this instance: follows the event log by sequence (woken by the relay's
@@ -48,9 +52,10 @@ import java.util.function.Function;
  * every operator between the buffer and the client would cost each frame a context-propagation round
  * (OpenTelemetry, MDC), which at thousands of streams is much of a broadcast's CPU.
  *
- * <p>The feed hands each page of events to the streams of an event loop in one task on that loop (a {@link Lane}):
- * a frame is serialised and written by the thread that owns its connection, the loops do that in parallel, and a
- * broadcast costs each loop one wake-up rather than one per stream.
+ * <p>The feed hands each page of events to the streams of an event loop in tasks on that loop (a {@link Lane}), a
+ * slice of streams per task: a frame is serialised and written by the thread that owns its connection, the loops do
+ * that in parallel, a broadcast costs each loop one wake-up per slice rather than one per stream, and between slices
+ * the loop answers its other requests.
  */
 @ApplicationScoped
 public class LiveFeed {
@@ -58,6 +63,11 @@ public class LiveFeed {
     /** How long the feed waits for a crowded client: longer delays every stream of this instance. */
     static final Duration SLOW_CLIENT_PATIENCE = Duration.ofSeconds(2);
     private static final Duration ROOM_CHECK = Duration.ofMillis(20);
+    /**
+     * Frames one task on an event loop hands to its streams (events times listeners) before the loop may do other work:
+     * about 10 to 30 ms here. A broadcast of ten events to 9,000 streams in one task held a loop for 2.5 s.
+     */
+    private static final int OFFERS_PER_TASK = 1024;
     private static final Logger LOG = Logger.getLogger(LiveFeed.class);
 
     private final EventLog log;
@@ -65,6 +75,7 @@ public class LiveFeed {
     private final EventsConfig config;
 
     private final Set<Listener<?>> listeners = ConcurrentHashMap.newKeySet();
+    private final AtomicLong serials = new AtomicLong();
     /** The listeners by the event loop (its root context) their stream was opened on, and those opened off any loop. */
     private final Map<Context, Lane> lanes = new ConcurrentHashMap<>();
     private final Lane offLoop = new Lane(null);
@@ -124,17 +135,21 @@ public class LiveFeed {
         private final Frames<T> frames;
         private final Runnable onClose;
         private final Lane lane;
+        /** Orders the lane's listeners so that those of one connection are next to each other (see {@link Lane}). */
+        private final int connection;
+        private final long serial = serials.incrementAndGet();
         /** Linked, not an array: an idle stream holds no empty slots (an array of 1024 is 4 KiB per stream). */
         private final LinkedBlockingQueue<T> queue = new LinkedBlockingQueue<>(config.sse().clientBuffer());
         private final UnicastProcessor<T> buffer = UnicastProcessor.create(queue, this::close);
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        private Listener(Scope scope, TypeFilter types, Frames<T> frames, Runnable onClose, Lane lane) {
+        private Listener(Scope scope, TypeFilter types, Frames<T> frames, Runnable onClose, Lane lane, Object connection) {
             this.scope = scope;
             this.types = types;
             this.frames = frames;
             this.onClose = onClose;
             this.lane = lane;
+            this.connection = System.identityHashCode(connection);
         }
 
         private boolean crowded() {
@@ -184,10 +199,11 @@ public class LiveFeed {
 
     /**
      * A listener whose frames start with {@code first} (when not null), then every event of {@code scope} that
-     * {@code types} takes and the heartbeats; {@code onClose} runs once when it leaves the feed.
+     * {@code types} takes and the heartbeats, written to {@code connection}; {@code onClose} runs once when it leaves
+     * the feed.
      */
-    <T> Listener<T> listen(Scope scope, TypeFilter types, Frames<T> frames, T first, Runnable onClose) {
-        Listener<T> listener = new Listener<>(scope, types, frames, onClose, laneOfCurrentLoop());
+    <T> Listener<T> listen(Scope scope, TypeFilter types, Frames<T> frames, T first, Object connection, Runnable onClose) {
+        Listener<T> listener = new Listener<>(scope, types, frames, onClose, laneOfCurrentLoop(), connection);
         if (first != null) {
             listener.buffer.onNext(first); // before the feed can offer it anything
         }
@@ -259,8 +275,8 @@ public class LiveFeed {
         if (entries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        offLoop.offer(entries);
-        List<Uni<Void>> handedOver = lanes.values().stream().filter(Lane::busy).map(lane -> lane.handOver(entries)).toList();
+        List<Uni<Void>> handedOver = Stream.concat(Stream.of(offLoop), lanes.values().stream()).filter(Lane::busy)
+                .map(lane -> lane.handOver(entries)).toList();
         return handedOver.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(handedOver).andCollectFailures().replaceWithVoid();
     }
 
@@ -274,13 +290,18 @@ public class LiveFeed {
     }
 
     /**
-     * The listeners opened on one event loop, which the feed hands events and heartbeats to in one task on that
-     * loop; the listeners opened off any loop (none in the service: streams open on their request's loop) are
-     * offered to on the feed's own thread.
+     * The listeners opened on one event loop, which the feed hands events and heartbeats to in tasks on that loop, a
+     * slice of listeners per task (see {@link SlicedTasks}); the listeners opened off any loop (none in the service:
+     * streams open on their request's loop) are offered to on the feed's own thread. The listeners of one connection
+     * (an HTTP/2 connection carries many streams) are next to each other, so that they mostly fall in one slice, and
+     * the connection's frames leave in one flush (see {@link SharedConnectionFlushes}) rather than one per slice.
      */
     private final class Lane {
+        private static final Comparator<Listener<?>> BY_CONNECTION = Comparator.<Listener<?>>comparingInt(listener -> listener.connection)
+                .thenComparingLong(listener -> listener.serial);
+
         private final Context loop;
-        private final Set<Listener<?>> members = ConcurrentHashMap.newKeySet();
+        private final Set<Listener<?>> members = new ConcurrentSkipListSet<>(BY_CONNECTION);
 
         private Lane(Context loop) {
             this.loop = loop;
@@ -290,34 +311,27 @@ public class LiveFeed {
             return !members.isEmpty();
         }
 
+        /**
+         * A listener that joins meanwhile is not offered these events; it has been made after the feed read them, so
+         * its replay (when it has one) reads them from the log.
+         */
         private Uni<Void> handOver(List<LogEntry> entries) {
-            return Uni.createFrom().emitter(done -> onLoop(() -> {
-                try {
-                    offer(entries);
-                } finally {
-                    done.complete(null);
-                }
-            }));
+            int listenersPerTask = Math.max(1, OFFERS_PER_TASK / entries.size());
+            return Uni.createFrom().emitter(done -> SlicedTasks.run(loop, List.copyOf(members), listenersPerTask,
+                    listeners -> offer(entries, listeners), () -> done.complete(null)));
         }
 
         private void heartbeat() {
             if (busy()) {
-                onLoop(() -> members.forEach(Listener::heartbeat));
-            }
-        }
-
-        private void onLoop(Runnable task) {
-            if (loop == null) {
-                task.run();
-            } else {
-                loop.runOnContext(ignored -> task.run());
+                SlicedTasks.run(loop, List.copyOf(members), OFFERS_PER_TASK, listeners -> listeners.forEach(Listener::heartbeat), () -> {
+                });
             }
         }
 
         /** On the calling thread; a listener that fails ends its own stream (its client reconnects), no other. */
-        private void offer(List<LogEntry> entries) {
+        private void offer(List<LogEntry> entries, List<Listener<?>> listeners) {
             for (LogEntry entry : entries) {
-                for (Listener<?> listener : members) {
+                for (Listener<?> listener : listeners) {
                     try {
                         listener.offer(entry);
                     } catch (RuntimeException e) {
