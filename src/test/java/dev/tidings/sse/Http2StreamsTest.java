@@ -56,7 +56,9 @@ class Http2StreamsTest {
             }
             assertThat(streams.stream().map(stream -> stream.connection).distinct()).as("one connection").hasSize(1);
             assertThat(streams.get(0).response.version()).isEqualTo(HttpVersion.HTTP_2);
-            await().atMost(Duration.ofSeconds(10)).until(() -> streams.stream().allMatch(stream -> stream.text().contains("connected")));
+            // Asserted, so that a stream still waiting shows with what it did receive
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(streams)
+                    .allSatisfy(stream -> assertThat(stream.text()).as("stream %d", streams.indexOf(stream)).contains("connected")));
 
             int events = 300; // more than one of the feed's reads (128 in tests)
             Database.execute("""
