@@ -1249,8 +1249,8 @@ public final class Bench {
      * still compiling its path; how much each compiled and worked is recorded beside it),
      * then unmeasured bursts until the JIT compilers settle (at most {@link #SSE_WARM_UP_LIMIT}), as every other
      * scenario runs after a warm-up, then one order alone (how long one event takes to reach every stream) and
-     * {@link #SSE_ORDERS} at once; of that burst also the CPU the service and the clients spent on it, and where the
-     * service spent its own (warm-up included).
+     * {@link #SSE_ORDERS} at once; of that burst also the CPU the service and the clients spent on it, where the
+     * service spent its own (warm-up included), and how long its liveness endpoint took to answer meanwhile.
      */
     private void broadcast(SseFleet fleet, Map<String, Object> row) throws Exception {
         long pid = service.process().pid();
@@ -1289,9 +1289,17 @@ public final class Bench {
         row.put("single_event_latency", fleet.latencies(sent, Duration.ofSeconds(60)).summary());
         Duration serviceCpu = cpu(service.process().toHandle());
         Duration clientCpu = fleet.cpu();
+        LoopProbe probe = LoopProbe.start(service.port());
+        long burstStart = System.nanoTime();
         sendOrders(SSE_ORDERS);
+        long ordersSent = System.nanoTime();
         sent += SSE_ORDERS;
         Measurements broadcast = fleet.latencies(sent, Duration.ofSeconds(60));
+        // Each frame's latency runs from its event's commit; these run from the first order sent, so they also count
+        // the orders' own wait (for a loop busy with the broadcast, say) before they commit
+        row.put("burst_orders_sent_ms", Measurements.round((ordersSent - burstStart) / 1e6));
+        row.put("burst_all_frames_received_ms", Measurements.round((System.nanoTime() - burstStart) / 1e6));
+        row.put("liveness_answers_during_broadcast", probe.stop());
         row.put("service_cpu_s", Measurements.round(cpu(service.process().toHandle()).minus(serviceCpu).toMillis() / 1000.0));
         row.put("clients_cpu_s", Measurements.round(fleet.cpu().minus(clientCpu).toMillis() / 1000.0));
         row.put("jit_compile_s_in_measured_broadcasts", Measurements.round(Profile.compileSeconds(pid) - compiledBefore));

@@ -158,6 +158,11 @@ final class Markdown {
                 + ", " : "";
         return held + ", " + single + "10 events at once p99 " + latency(sse.get("broadcast_latency"), "p99_ms") + " ms"
                 + (sse.containsKey("frames_expected") ? " (" + sse.get("frames_received") + " of " + sse.get("frames_expected") + " frames)" : "")
+                + (sse.containsKey("burst_all_frames_received_ms") ? ", all received " + sse.get("burst_all_frames_received_ms")
+                + " ms after the first order was sent (the ten orders sent in " + sse.get("burst_orders_sent_ms") + " ms)" : "")
+                + (sse.containsKey("liveness_answers_during_broadcast") ? ", liveness answered meanwhile in p99 "
+                + latency(sse.get("liveness_answers_during_broadcast"), "p99_ms") + " / max "
+                + latency(sse.get("liveness_answers_during_broadcast"), "max_ms") + " ms" : "")
                 + ", heap " + sse.get("heap_used_mb") + " MB" + idle + ", RSS " + sse.get("rss_mb") + " MB"
                 + (sse.containsKey("service_cpu_s") ? "; CPU in the broadcast: service " + sse.get("service_cpu_s") + " s, clients "
                 + sse.get("clients_cpu_s") + " s" : "");
