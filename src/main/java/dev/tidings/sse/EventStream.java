@@ -5,6 +5,7 @@ import dev.tidings.event.TypeFilter;
 import dev.tidings.eventlog.EventLog;
 import dev.tidings.eventlog.LogEntry;
 import io.smallrye.mutiny.Multi;
+import io.vertx.core.http.HttpConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.sse.OutboundSseEvent;
@@ -36,7 +37,8 @@ public class EventStream {
      * frames built by {@code sse}, written to {@code connection}; {@code onEnd} runs once when the stream ends, however
      * it ends.
      */
-    public Multi<OutboundSseEvent> open(Sse sse, Scope scope, TypeFilter types, Long lastEventId, Object connection, Runnable onEnd) {
+    public Multi<OutboundSseEvent> open(Sse sse, Scope scope, TypeFilter types, Long lastEventId, HttpConnection connection,
+                                         Runnable onEnd) {
         LiveFeed.Frames<OutboundSseEvent> frames = frames(sse);
         OutboundSseEvent hello = sse.newEventBuilder().comment("connected").reconnectDelay(RECONNECT_MILLIS).build();
         if (lastEventId == null) {

@@ -20,6 +20,7 @@ import io.smallrye.mutiny.subscription.BackPressureFailure;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.impl.ContextInternal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -143,7 +144,7 @@ public class LiveFeed {
         private final UnicastProcessor<T> buffer = UnicastProcessor.create(queue, this::close);
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        private Listener(Scope scope, TypeFilter types, Frames<T> frames, Runnable onClose, Lane lane, Object connection) {
+        private Listener(Scope scope, TypeFilter types, Frames<T> frames, Runnable onClose, Lane lane, HttpConnection connection) {
             this.scope = scope;
             this.types = types;
             this.frames = frames;
@@ -202,7 +203,7 @@ public class LiveFeed {
      * {@code types} takes and the heartbeats, written to {@code connection}; {@code onClose} runs once when it leaves
      * the feed.
      */
-    <T> Listener<T> listen(Scope scope, TypeFilter types, Frames<T> frames, T first, Object connection, Runnable onClose) {
+    <T> Listener<T> listen(Scope scope, TypeFilter types, Frames<T> frames, T first, HttpConnection connection, Runnable onClose) {
         Listener<T> listener = new Listener<>(scope, types, frames, onClose, laneOfCurrentLoop(), connection);
         if (first != null) {
             listener.buffer.onNext(first); // before the feed can offer it anything
