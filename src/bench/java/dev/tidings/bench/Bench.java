@@ -1290,16 +1290,20 @@ public final class Bench {
         Duration serviceCpu = cpu(service.process().toHandle());
         Duration clientCpu = fleet.cpu();
         LoopProbe probe = LoopProbe.start(service.port());
-        long burstStart = System.nanoTime();
-        sendOrders(SSE_ORDERS);
-        long ordersSent = System.nanoTime();
-        sent += SSE_ORDERS;
-        Measurements broadcast = fleet.latencies(sent, Duration.ofSeconds(60));
-        // Each frame's latency runs from its event's commit; these run from the first order sent, so they also count
-        // the orders' own wait (for a loop busy with the broadcast, say) before they commit
-        row.put("burst_orders_sent_ms", Measurements.round((ordersSent - burstStart) / 1e6));
-        row.put("burst_all_frames_received_ms", Measurements.round((System.nanoTime() - burstStart) / 1e6));
-        row.put("liveness_answers_during_broadcast", probe.stop());
+        Measurements broadcast;
+        try {
+            long burstStart = System.nanoTime();
+            sendOrders(SSE_ORDERS);
+            long ordersSent = System.nanoTime();
+            sent += SSE_ORDERS;
+            broadcast = fleet.latencies(sent, Duration.ofSeconds(60));
+            // Each frame's latency runs from its event's commit; these run from the first order sent, so they also count
+            // the orders' own wait (for a loop busy with the broadcast, say) before they commit
+            row.put("burst_orders_sent_ms", Measurements.round((ordersSent - burstStart) / 1e6));
+            row.put("burst_all_frames_received_ms", Measurements.round((System.nanoTime() - burstStart) / 1e6));
+        } finally {
+            row.put("liveness_answers_during_broadcast", probe.stop()); // never left asking through the later scenarios
+        }
         row.put("service_cpu_s", Measurements.round(cpu(service.process().toHandle()).minus(serviceCpu).toMillis() / 1000.0));
         row.put("clients_cpu_s", Measurements.round(fleet.cpu().minus(clientCpu).toMillis() / 1000.0));
         row.put("jit_compile_s_in_measured_broadcasts", Measurements.round(Profile.compileSeconds(pid) - compiledBefore));

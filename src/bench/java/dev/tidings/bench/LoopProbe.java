@@ -47,11 +47,15 @@ final class LoopProbe {
             try {
                 client.send(live, HttpResponse.BodyHandlers.discarding());
                 answers.add((System.nanoTime() - start) / 1e6);
-                Thread.sleep(PAUSE.toMillis());
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
-                failures.incrementAndGet();
+                failures.incrementAndGet(); // and asks again after the pause: a refused connection fails at once
+            }
+            try {
+                Thread.sleep(PAUSE.toMillis());
+            } catch (InterruptedException e) {
+                return;
             }
         }
     }
