@@ -41,12 +41,12 @@ import java.util.stream.Collectors;
  * consecutive sequences in id order: while a backlog drains, each as soon as it is claimed, while Kafka works on it
  * (not after a round that failed, until one commits); otherwise once Kafka has answered it. The round commits once
  * Kafka acknowledged every record. Because the cursor lock is held until commit, no batch can commit a smaller
- * sequence after a larger one became visible, and nothing numbered is visible before Kafka has it. If the process dies before the commit, the
- * lock and claims vanish with its connection and the rows are published again (consumers deduplicate on eventId). A
- * record Kafka refuses for good is moved to the quarantine table in the same transaction (it never gets a sequence:
- * the round's numbering is taken back to a savepoint and done again without it), so it cannot hold back the rows
- * behind it; any other failure, or no answer within {@code events.outbox.publish-timeout}, rolls the whole round back
- * to be tried again.
+ * sequence after a larger one became visible, and nothing numbered is visible before Kafka has it. If the process
+ * dies before the commit, the lock and claims vanish with its connection and the rows are published again
+ * (consumers deduplicate on eventId). A record Kafka refuses for good is moved to the quarantine table in the same
+ * transaction (it never gets a sequence: the round's numbering is taken back to a savepoint and done again without
+ * it), so it cannot hold back the rows behind it; any other failure, or no answer within
+ * {@code events.outbox.publish-timeout}, rolls the whole round back to be tried again.
  *
  * <p>It is woken at once when a write of the API that appended events commits in this process
  * ({@link #eventsCommitted}), and every {@code events.outbox.poll-interval} for the rest. When another replica's
